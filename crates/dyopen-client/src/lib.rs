@@ -1,0 +1,1 @@
+//! Rust SDK for the Douyin open APIs (built in a later issue).

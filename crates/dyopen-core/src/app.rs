@@ -1,0 +1,313 @@
+//! Apps (mini-programs): appid, secret, name, published pages, quotas and status.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use thiserror::Error;
+
+/// Default URL links per Shanghai day.
+pub const DEFAULT_DAILY_LINK_QUOTA: i64 = 500_000;
+/// Default URL-link generations per second.
+pub const DEFAULT_QPS_LIMIT: i64 = 100;
+/// Longest page path.
+pub const MAX_PATH_LEN: usize = 256;
+
+/// Why an app attribute was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AppError {
+    /// Not `tt` + 16 lowercase hex.
+    #[error("appid must be tt followed by 16 lowercase hex digits")]
+    BadAppId,
+    /// Empty or longer than 64 characters.
+    #[error("name must be 1 to 64 characters")]
+    BadName,
+    /// A page path is not valid.
+    #[error("page path {0:?} is invalid: 1-256 characters of [A-Za-z0-9_./-], no leading '/', no '?', no '..'")]
+    BadPage(String),
+    /// The same page twice.
+    #[error("page path {0:?} is listed twice")]
+    DuplicatePage(String),
+    /// A quota below 1.
+    #[error("{0} must be a positive integer")]
+    BadQuota(&'static str),
+    /// Not `active`/`banned`.
+    #[error("status must be active or banned")]
+    BadStatus,
+}
+
+/// `tt` + 16 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AppId(String);
+
+impl AppId {
+    /// Parses an appid.
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let ok = s.len() == 18
+            && s.starts_with("tt")
+            && s[2..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(AppError::BadAppId)
+        }
+    }
+    /// A fresh random appid.
+    pub fn generate() -> Self {
+        let bytes: [u8; 8] = rand::thread_rng().gen();
+        Self(format!("tt{}", hex::encode(bytes)))
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AppId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An app secret in clear text (32 hex), only ever held while it is shown once.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppSecret(String);
+
+impl std::fmt::Debug for AppSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppSecret(***)")
+    }
+}
+
+impl AppSecret {
+    /// A fresh random secret.
+    pub fn generate() -> Self {
+        let bytes: [u8; 16] = rand::thread_rng().gen();
+        Self(hex::encode(bytes))
+    }
+    /// Wraps a secret presented by a client.
+    pub fn presented(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+    /// The clear text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// The stored form: hex SHA-256.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+    /// Whether this secret matches a stored hash, compared in constant time.
+    pub fn matches(&self, stored_hash: &str) -> bool {
+        self.hash().as_bytes().ct_eq(stored_hash.as_bytes()).into()
+    }
+}
+
+/// A page path: 1–256 characters of `[A-Za-z0-9_./-]`, no leading `/`, no `?`, no `..` segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PagePath(String);
+
+impl PagePath {
+    /// Parses a page path.
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let ok = !s.is_empty()
+            && s.len() <= MAX_PATH_LEN
+            && !s.starts_with('/')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+            && !s.split('/').any(|seg| seg == "..");
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(AppError::BadPage(s.to_owned()))
+        }
+    }
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The published pages of an app, in order (the first is the home page), without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishedPages(Vec<PagePath>);
+
+impl PublishedPages {
+    /// Parses a list of page paths.
+    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, AppError> {
+        let mut out: Vec<PagePath> = Vec::with_capacity(raw.len());
+        for s in raw {
+            let p = PagePath::parse(s.as_ref())?;
+            if out.contains(&p) {
+                return Err(AppError::DuplicatePage(p.0));
+            }
+            out.push(p);
+        }
+        Ok(Self(out))
+    }
+    /// The home page, if any page is published.
+    pub fn home(&self) -> Option<&PagePath> {
+        self.0.first()
+    }
+    /// Whether `path` is published.
+    pub fn contains(&self, path: &str) -> bool {
+        self.0.iter().any(|p| p.as_str() == path)
+    }
+    /// The paths as strings.
+    pub fn to_strings(&self) -> Vec<String> {
+        self.0.iter().map(|p| p.0.clone()).collect()
+    }
+}
+
+/// A display name: 1–64 characters after trimming.
+pub fn parse_name(s: &str) -> Result<String, AppError> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > 64 {
+        return Err(AppError::BadName);
+    }
+    Ok(t.to_owned())
+}
+
+/// A positive quota or limit.
+pub fn parse_quota(field: &'static str, v: i64) -> Result<i64, AppError> {
+    if v >= 1 {
+        Ok(v)
+    } else {
+        Err(AppError::BadQuota(field))
+    }
+}
+
+/// Whether an app may generate links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppStatus {
+    /// Normal.
+    Active,
+    /// Generation blocked (existing links keep working).
+    Banned,
+}
+
+impl AppStatus {
+    /// Parses `active`/`banned`.
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        match s {
+            "active" => Ok(Self::Active),
+            "banned" => Ok(Self::Banned),
+            _ => Err(AppError::BadStatus),
+        }
+    }
+    /// The text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Banned => "banned",
+        }
+    }
+}
+
+/// A stored app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct App {
+    /// Its id.
+    pub appid: AppId,
+    /// Display name.
+    pub name: String,
+    /// Hex SHA-256 of the secret.
+    pub secret_hash: String,
+    /// Published pages.
+    pub pages: PublishedPages,
+    /// URL-link qps.
+    pub qps_limit: i64,
+    /// URL links per day.
+    pub daily_link_quota: i64,
+    /// Active or banned.
+    pub status: AppStatus,
+    /// Creation, Unix seconds.
+    pub created_at: i64,
+}
+
+/// A validated change to an app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New pages.
+    pub pages: Option<PublishedPages>,
+    /// New qps limit.
+    pub qps_limit: Option<i64>,
+    /// New daily quota.
+    pub daily_link_quota: Option<i64>,
+    /// New status.
+    pub status: Option<AppStatus>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn appid_rejects_wrong_prefix_length_and_case() {
+        for bad in [
+            "",
+            "tt",
+            "xx0123456789abcdef",
+            "tt0123456789ABCDEF",
+            "tt0123456789abcde",
+            "tt0123456789abcdef0",
+        ] {
+            assert_eq!(AppId::parse(bad), Err(AppError::BadAppId), "{bad}");
+        }
+        assert!(AppId::parse("ttf31985a46c214faf").is_ok());
+    }
+
+    #[test]
+    fn page_path_rejects_leading_slash_query_dotdot_and_length() {
+        for bad in [
+            "",
+            "/pages/a",
+            "pages/a?x=1",
+            "pages/../a",
+            "..",
+            "a b",
+            &"a".repeat(257),
+        ] {
+            assert!(PagePath::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["pages/index/index", "a", "a..b/c", &"a".repeat(256)] {
+            assert!(PagePath::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn published_pages_reject_duplicates() {
+        assert_eq!(
+            PublishedPages::parse(&["a", "a"]),
+            Err(AppError::DuplicatePage("a".into()))
+        );
+    }
+
+    #[test]
+    fn secret_matches_only_its_hash() {
+        let s = AppSecret::generate();
+        assert_eq!(s.expose().len(), 32);
+        assert!(s.matches(&s.hash()));
+        assert!(!AppSecret::presented("nope").matches(&s.hash()));
+    }
+
+    proptest! {
+        #[test]
+        fn generated_appids_parse(_i in 0..50u8) {
+            let id = AppId::generate();
+            prop_assert_eq!(AppId::parse(id.as_str()), Ok(id));
+        }
+
+        #[test]
+        fn page_path_round_trips_or_rejects(s in "[A-Za-z0-9_./?-]{0,300}") {
+            if let Ok(p) = PagePath::parse(&s) {
+                prop_assert_eq!(PagePath::parse(p.as_str()), Ok(p.clone()));
+                prop_assert!(!p.as_str().contains('?'));
+            }
+        }
+    }
+}

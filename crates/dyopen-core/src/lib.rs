@@ -1,0 +1,18 @@
+//! dyopen's domain: every rule of the platform lives here, once.
+//!
+//! - [`clock`]: the one source of time ([`Clock`]), real or emulated.
+//! - [`app`]: apps, appids, secrets, published pages.
+//! - [`token`]: access tokens (kinds, lifetime, hashing).
+//! - [`region`]: the city catalogue and the city-binding rules.
+//! - [`ids`]: 19-digit ids (`data_id`, task ids).
+//! - [`store`]: the [`Store`] trait the storage backends implement.
+
+pub mod app;
+pub mod clock;
+pub mod ids;
+pub mod region;
+pub mod store;
+pub mod token;
+
+pub use clock::{Clock, Timestamp};
+pub use store::{Store, StoreError};

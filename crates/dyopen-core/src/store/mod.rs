@@ -1,0 +1,27 @@
+//! The storage boundary: one trait per table group, implemented by `dyopen-store` for SQLite
+//! and PostgreSQL. Every cap is decided by a core rule *inside* the store's transaction, after
+//! the parent row (app or task) is locked, so caps hold across instances.
+
+mod apps;
+mod regions;
+
+pub use apps::AppStore;
+pub use regions::RegionStore;
+
+use thiserror::Error;
+
+/// A storage failure. Backend details are logged by the store, never sent to clients.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// A uniqueness or foreign-key constraint was violated.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database failed or is unreachable.
+    #[error("backend: {0}")]
+    Backend(String),
+}
+
+/// Everything dyopen stores.
+pub trait Store: AppStore + RegionStore + Send + Sync + 'static {}
+
+impl<T: AppStore + RegionStore + Send + Sync + 'static> Store for T {}

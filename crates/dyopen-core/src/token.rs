@@ -1,0 +1,157 @@
+//! Access tokens: two kinds (v2 `08…`, client `clt.…`), 7200 s life, a 5-minute grace for the
+//! previous token of the same kind, stored as SHA-256 hashes.
+
+use crate::app::AppId;
+use crate::clock::Timestamp;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// Seconds a token lives.
+pub const TOKEN_TTL_SECS: i64 = 7200;
+/// Seconds the previous token of the same kind stays valid after a new one is issued.
+pub const PREVIOUS_TOKEN_GRACE_SECS: i64 = 300;
+
+/// Which endpoint issued a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// `POST /api/apps/v2/token`: `08` + hex.
+    V2,
+    /// `POST /oauth/client_token/`: `clt.` + hex.
+    Client,
+}
+
+impl TokenKind {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V2 => "v2",
+            Self::Client => "client",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "v2" => Some(Self::V2),
+            "client" => Some(Self::Client),
+            _ => None,
+        }
+    }
+    /// A fresh token text of this kind.
+    pub fn generate(self) -> String {
+        let bytes: [u8; 20] = rand::thread_rng().gen();
+        match self {
+            Self::V2 => format!("08{}", hex::encode(bytes)),
+            Self::Client => format!("clt.{}", hex::encode(bytes)),
+        }
+    }
+    /// Whether `text` has this kind's shape (anything else is "malformed").
+    pub fn of_text(text: &str) -> Option<Self> {
+        let hexpart =
+            |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if let Some(rest) = text.strip_prefix("clt.") {
+            hexpart(rest).then_some(Self::Client)
+        } else if let Some(rest) = text.strip_prefix("08") {
+            hexpart(rest).then_some(Self::V2)
+        } else {
+            None
+        }
+    }
+}
+
+/// The stored form of a token text.
+pub fn hash_token(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// A token about to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// Its app.
+    pub appid: AppId,
+    /// Its kind.
+    pub kind: TokenKind,
+    /// [`hash_token`] of the text.
+    pub hash: String,
+    /// Issue time.
+    pub issued_at: Timestamp,
+    /// Expiry, Unix seconds: valid while `now < expires_at`.
+    pub expires_at: i64,
+}
+
+impl NewToken {
+    /// A token of `kind` for `appid` issued at `now`; returns it with its clear text.
+    pub fn issue(appid: AppId, kind: TokenKind, now: Timestamp) -> (Self, String) {
+        let text = kind.generate();
+        let token = Self {
+            appid,
+            kind,
+            hash: hash_token(&text),
+            issued_at: now,
+            expires_at: now.secs() + TOKEN_TTL_SECS,
+        };
+        (token, text)
+    }
+    /// The latest expiry the previous token of this kind may keep.
+    pub fn previous_token_deadline(&self) -> i64 {
+        self.issued_at.secs() + PREVIOUS_TOKEN_GRACE_SECS
+    }
+}
+
+/// A stored token as looked up by hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Its app.
+    pub appid: AppId,
+    /// Its kind.
+    pub kind: TokenKind,
+    /// Valid while `now < expires_at` (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// Why a presented token does not authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// No token anywhere in the request.
+    Missing,
+    /// Not a token's shape, or never issued.
+    Invalid,
+    /// Expired or revoked.
+    Expired,
+}
+
+/// Whether `record` is live at `now`.
+pub fn check_live(record: &TokenRecord, now: Timestamp) -> Result<(), TokenProblem> {
+    if now.secs() < record.expires_at {
+        Ok(())
+    } else {
+        Err(TokenProblem::Expired)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_have_their_kinds_shape() {
+        for kind in [TokenKind::V2, TokenKind::Client] {
+            assert_eq!(TokenKind::of_text(&kind.generate()), Some(kind));
+        }
+        assert_eq!(TokenKind::of_text("clt.xyz"), None);
+        assert_eq!(TokenKind::of_text("hello"), None);
+    }
+
+    #[test]
+    fn token_is_live_until_its_deadline_exclusive() {
+        let r = TokenRecord {
+            appid: AppId::generate(),
+            kind: TokenKind::V2,
+            expires_at: 100,
+        };
+        assert_eq!(check_live(&r, Timestamp::from_secs(99)), Ok(()));
+        assert_eq!(
+            check_live(&r, Timestamp::from_secs(100)),
+            Err(TokenProblem::Expired)
+        );
+    }
+}

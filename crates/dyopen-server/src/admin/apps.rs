@@ -1,0 +1,180 @@
+//! Apps: create (secret shown once), list, get, update, rotate secret.
+
+use super::{error, no_app, parse_appid, rfc3339, Paging};
+use crate::http::extract::WireQuery;
+use crate::http::{ApiError, WireJson};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use dyopen_core::app::{
+    self, App, AppError, AppId, AppPatch, AppSecret, AppStatus, PublishedPages,
+};
+use dyopen_core::StoreError;
+use dyopen_wire::admin::{AppView, AppWithSecret, CreateAppRequest, Page, UpdateAppRequest};
+use dyopen_wire::dialect::Admin;
+
+/// The admin view of an app.
+pub(crate) fn view(app: &App) -> AppView {
+    AppView {
+        appid: app.appid.to_string(),
+        name: app.name.clone(),
+        pages: app.pages.to_strings(),
+        qps_limit: app.qps_limit,
+        daily_link_quota: app.daily_link_quota,
+        status: app.status.as_str().into(),
+        created_at: rfc3339(app.created_at),
+    }
+}
+
+fn invalid(e: AppError) -> ApiError<Admin> {
+    error(StatusCode::BAD_REQUEST, e.to_string())
+}
+
+fn system(e: StoreError) -> ApiError<Admin> {
+    ApiError::system(e)
+}
+
+/// Creates an app and its first secret; answers 201 with the app and the secret.
+pub async fn create_app(
+    state: &AppState,
+    req: CreateAppRequest,
+) -> Result<AppWithSecret, ApiError<Admin>> {
+    let secret = AppSecret::generate();
+    let app = App {
+        appid: AppId::generate(),
+        name: app::parse_name(&req.name).map_err(invalid)?,
+        secret_hash: secret.hash(),
+        pages: PublishedPages::parse(&req.pages).map_err(invalid)?,
+        qps_limit: app::parse_quota("qps_limit", req.qps_limit.unwrap_or(app::DEFAULT_QPS_LIMIT))
+            .map_err(invalid)?,
+        daily_link_quota: app::parse_quota(
+            "daily_link_quota",
+            req.daily_link_quota
+                .unwrap_or(app::DEFAULT_DAILY_LINK_QUOTA),
+        )
+        .map_err(invalid)?,
+        status: AppStatus::Active,
+        created_at: state.clock.now().secs(),
+    };
+    state.store.create_app(&app).await.map_err(system)?;
+    Ok(AppWithSecret {
+        app: view(&app),
+        secret: secret.expose().to_owned(),
+    })
+}
+
+/// `POST /admin/v1/apps` `{"name", "pages"}` → 201 with the secret (shown once).
+pub async fn create(
+    State(state): State<AppState>,
+    WireJson(req, _): WireJson<CreateAppRequest, Admin>,
+) -> Result<(StatusCode, Json<AppWithSecret>), ApiError<Admin>> {
+    Ok((StatusCode::CREATED, Json(create_app(&state, req).await?)))
+}
+
+/// `GET /admin/v1/apps?page=&page_size=`.
+pub async fn list(
+    State(state): State<AppState>,
+    WireQuery(paging, _): WireQuery<Paging, Admin>,
+) -> Result<Json<Page<AppView>>, ApiError<Admin>> {
+    let (page, page_size, offset) = paging.resolve()?;
+    let (apps, total) = state
+        .store
+        .list_apps(offset, page_size)
+        .await
+        .map_err(system)?;
+    Ok(Json(Page {
+        items: apps.iter().map(view).collect(),
+        total,
+        page,
+        page_size,
+    }))
+}
+
+/// `GET /admin/v1/apps/{appid}`.
+pub async fn get(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> Result<Json<AppView>, ApiError<Admin>> {
+    let id = parse_appid(&appid)?;
+    let app = state
+        .store
+        .get_app(&id)
+        .await
+        .map_err(system)?
+        .ok_or_else(|| no_app(&appid))?;
+    Ok(Json(view(&app)))
+}
+
+/// `PATCH /admin/v1/apps/{appid}` with any of name, pages, qps_limit, daily_link_quota, status.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+    WireJson(req, _): WireJson<UpdateAppRequest, Admin>,
+) -> Result<Json<AppView>, ApiError<Admin>> {
+    let id = parse_appid(&appid)?;
+    let patch = AppPatch {
+        name: req
+            .name
+            .as_deref()
+            .map(app::parse_name)
+            .transpose()
+            .map_err(invalid)?,
+        pages: req
+            .pages
+            .as_deref()
+            .map(PublishedPages::parse)
+            .transpose()
+            .map_err(invalid)?,
+        qps_limit: req
+            .qps_limit
+            .map(|v| app::parse_quota("qps_limit", v))
+            .transpose()
+            .map_err(invalid)?,
+        daily_link_quota: req
+            .daily_link_quota
+            .map(|v| app::parse_quota("daily_link_quota", v))
+            .transpose()
+            .map_err(invalid)?,
+        status: req
+            .status
+            .as_deref()
+            .map(AppStatus::parse)
+            .transpose()
+            .map_err(invalid)?,
+    };
+    let app = state
+        .store
+        .update_app(&id, &patch)
+        .await
+        .map_err(system)?
+        .ok_or_else(|| no_app(&appid))?;
+    Ok(Json(view(&app)))
+}
+
+/// `POST /admin/v1/apps/{appid}/secret`: a new secret (shown once); every live token is revoked.
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> Result<Json<AppWithSecret>, ApiError<Admin>> {
+    let id = parse_appid(&appid)?;
+    let secret = AppSecret::generate();
+    if !state
+        .store
+        .rotate_secret(&id, &secret.hash(), state.clock.now())
+        .await
+        .map_err(system)?
+    {
+        return Err(no_app(&appid));
+    }
+    let app = state
+        .store
+        .get_app(&id)
+        .await
+        .map_err(system)?
+        .ok_or_else(|| no_app(&appid))?;
+    Ok(Json(AppWithSecret {
+        app: view(&app),
+        secret: secret.expose().to_owned(),
+    }))
+}

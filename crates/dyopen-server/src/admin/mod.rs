@@ -1,0 +1,84 @@
+//! `/admin/v1`: dyopen's control plane (SPEC §7), behind `Authorization: Bearer <admin token>`.
+//! JSON, REST status codes, errors as `{"error": {"code", "message"}}`.
+
+pub mod apps;
+mod auth;
+mod providers;
+mod regions;
+
+use crate::http::ApiError;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use axum::Router;
+use dyopen_core::app::AppId;
+use dyopen_wire::dialect::{admin_codes, Admin};
+use serde::Deserialize;
+
+/// The admin routes (nested under `/admin/v1`).
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/apps", post(apps::create).get(apps::list))
+        .route("/apps/{appid}", get(apps::get).patch(apps::update))
+        .route("/apps/{appid}/secret", post(apps::rotate_secret))
+        .route(
+            "/apps/{appid}/providers",
+            post(providers::grant).get(providers::list),
+        )
+        .route(
+            "/apps/{appid}/providers/{provider_appid}",
+            delete(providers::revoke),
+        )
+        .route("/apps/{appid}/regions", get(regions::list))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            auth::require_admin,
+        ))
+}
+
+/// An admin error with its HTTP status.
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ApiError<Admin> {
+    ApiError::new(i64::from(status.as_u16()), message).with_status(status)
+}
+
+/// 404 for an unknown app.
+pub(crate) fn no_app(appid: &str) -> ApiError<Admin> {
+    error(StatusCode::NOT_FOUND, format!("no app {appid}"))
+}
+
+/// The appid of a path segment, or 404.
+pub(crate) fn parse_appid(raw: &str) -> Result<AppId, ApiError<Admin>> {
+    AppId::parse(raw).map_err(|_| no_app(raw))
+}
+
+/// `?page=&page_size=` (1-based; page_size 1–200, default 50).
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    page: Option<u64>,
+    page_size: Option<u64>,
+}
+
+impl Paging {
+    /// (page, page_size, offset).
+    pub(crate) fn resolve(&self) -> Result<(u64, u64, u64), ApiError<Admin>> {
+        let page = self.page.unwrap_or(1);
+        let size = self.page_size.unwrap_or(50);
+        if page == 0 || !(1..=200).contains(&size) {
+            return Err(ApiError::new(
+                admin_codes::INVALID_REQUEST,
+                "page must be ≥ 1 and page_size 1–200",
+            )
+            .with_status(StatusCode::BAD_REQUEST));
+        }
+        Ok((page, size, (page - 1).saturating_mul(size)))
+    }
+}
+
+/// RFC 3339 (UTC) of Unix seconds.
+pub(crate) fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+pub use apps::create_app;

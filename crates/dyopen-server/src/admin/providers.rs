@@ -1,0 +1,99 @@
+//! Service-provider grants: app A lets provider app P act for it with P's tokens.
+
+use super::{error, no_app, parse_appid, rfc3339};
+use crate::http::{ApiError, WireJson};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use dyopen_core::app::AppId;
+use dyopen_wire::admin::{GrantProviderRequest, ProviderView};
+use dyopen_wire::dialect::Admin;
+
+async fn existing(state: &AppState, appid: &str) -> Result<AppId, ApiError<Admin>> {
+    let id = parse_appid(appid)?;
+    state
+        .store
+        .get_app(&id)
+        .await
+        .map_err(ApiError::system)?
+        .ok_or_else(|| no_app(appid))?;
+    Ok(id)
+}
+
+/// `POST /admin/v1/apps/{appid}/providers {"provider_appid"}` → 201.
+pub async fn grant(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+    WireJson(req, _): WireJson<GrantProviderRequest, Admin>,
+) -> Result<(StatusCode, Json<ProviderView>), ApiError<Admin>> {
+    let id = existing(&state, &appid).await?;
+    let provider = AppId::parse(&req.provider_appid)
+        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("provider_appid: {e}")))?;
+    if provider == id {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "an app cannot be its own provider",
+        ));
+    }
+    let now = state.clock.now();
+    state
+        .store
+        .grant_provider(&id, &provider, now)
+        .await
+        .map_err(ApiError::system)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ProviderView {
+            appid,
+            provider_appid: req.provider_appid,
+            created_at: rfc3339(now.secs()),
+        }),
+    ))
+}
+
+/// `GET /admin/v1/apps/{appid}/providers`.
+pub async fn list(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+) -> Result<Json<Vec<ProviderView>>, ApiError<Admin>> {
+    let id = existing(&state, &appid).await?;
+    let grants = state
+        .store
+        .list_providers(&id)
+        .await
+        .map_err(ApiError::system)?;
+    Ok(Json(
+        grants
+            .into_iter()
+            .map(|(p, at)| ProviderView {
+                appid: appid.clone(),
+                provider_appid: p.to_string(),
+                created_at: rfc3339(at),
+            })
+            .collect(),
+    ))
+}
+
+/// `DELETE /admin/v1/apps/{appid}/providers/{provider_appid}` → 204, or 404 without a grant.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path((appid, provider)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError<Admin>> {
+    let id = existing(&state, &appid).await?;
+    let provider_id = AppId::parse(&provider)
+        .map_err(|_| error(StatusCode::NOT_FOUND, format!("no grant to {provider}")))?;
+    if state
+        .store
+        .revoke_provider(&id, &provider_id)
+        .await
+        .map_err(ApiError::system)?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(error(
+            StatusCode::NOT_FOUND,
+            format!("no grant to {provider}"),
+        ))
+    }
+}

@@ -1,0 +1,34 @@
+//! `POST /api/product/v1/app_region_delete/` — unbind a city (throttled like modify).
+//!
+//! Body `{"region_id": "440300", "path": "path/test/index"}` → `{"err_no": 0, "err_msg": "成功", "log_id": "…"}`.
+
+use crate::http::auth::PresentedToken;
+use crate::http::{ApiError, LogId, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use dyopen_core::region::DeleteBinding;
+use dyopen_wire::dialect::{city_codes, City, CityEnvelope};
+use dyopen_wire::region::RegionDeleteRequest;
+
+/// Deletes a binding.
+pub async fn handler(
+    State(state): State<AppState>,
+    token: PresentedToken,
+    WireJson(req, _): WireJson<RegionDeleteRequest, City>,
+) -> Result<Json<CityEnvelope>, ApiError<City>> {
+    let cmd = DeleteBinding::parse(req.region_id.as_deref(), req.path.as_deref())?;
+    let auth = state
+        .authenticate(token.pick(req.access_token.as_deref()))
+        .await?;
+    state
+        .store
+        .region_delete(&auth.appid, &cmd, state.clock.now())
+        .await?;
+    Ok(Json(CityEnvelope {
+        err_no: city_codes::OK,
+        err_msg: city_codes::OK_MSG.into(),
+        log_id: LogId::current(),
+        data_id: None,
+    }))
+}

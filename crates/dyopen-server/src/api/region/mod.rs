@@ -1,0 +1,18 @@
+//! City binding (关联城市, seed 000): `POST /api/product/v1/app_region_add|delete|modify/`.
+
+mod add;
+mod delete;
+mod errors;
+mod modify;
+
+use crate::state::AppState;
+use axum::routing::post;
+use axum::Router;
+
+/// The city-binding routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/product/v1/app_region_add", post(add::handler))
+        .route("/api/product/v1/app_region_delete", post(delete::handler))
+        .route("/api/product/v1/app_region_modify", post(modify::handler))
+}

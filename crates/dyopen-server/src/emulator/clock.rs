@@ -1,0 +1,54 @@
+//! `GET/POST /_emulator/v1/clock`: read, set (`{now}`), advance (`{advance_seconds}`) or resume
+//! (`{resume: true}`) the server clock. Until the first set/advance it follows real time.
+
+use crate::http::{ApiError, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use dyopen_core::clock::{Clock, ManualClock, Timestamp};
+use dyopen_wire::dialect::{admin_codes, Admin};
+use dyopen_wire::emulator::{ClockRequest, ClockResponse};
+use std::sync::Arc;
+
+fn clock_of(state: &AppState) -> Result<&Arc<ManualClock>, ApiError<Admin>> {
+    state.emulator_clock.as_ref().ok_or_else(|| {
+        ApiError::new(admin_codes::NOT_FOUND, "emulator mode is off")
+            .with_status(StatusCode::NOT_FOUND)
+    })
+}
+
+fn answer(clock: &ManualClock) -> Json<ClockResponse> {
+    let now = clock.now();
+    Json(ClockResponse {
+        now: now.secs(),
+        now_ms: now.millis(),
+        frozen: clock.is_frozen(),
+    })
+}
+
+/// `GET /_emulator/v1/clock`.
+pub async fn read(State(state): State<AppState>) -> Result<Json<ClockResponse>, ApiError<Admin>> {
+    Ok(answer(clock_of(&state)?))
+}
+
+/// `POST /_emulator/v1/clock` with exactly one of `advance_seconds`, `now`, `resume: true`.
+pub async fn set(
+    State(state): State<AppState>,
+    WireJson(req, _): WireJson<ClockRequest, Admin>,
+) -> Result<Json<ClockResponse>, ApiError<Admin>> {
+    let clock = clock_of(&state)?;
+    match (req.advance_seconds, req.now, req.resume) {
+        (Some(secs), None, None) => clock.advance_secs(secs),
+        (None, Some(now), None) => clock.set(Timestamp::from_secs(now)),
+        (None, None, Some(true)) => clock.resume(),
+        _ => {
+            return Err(ApiError::new(
+                admin_codes::INVALID_REQUEST,
+                "send exactly one of advance_seconds, now, resume:true",
+            )
+            .with_status(StatusCode::BAD_REQUEST))
+        }
+    }
+    Ok(answer(clock))
+}

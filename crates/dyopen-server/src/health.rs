@@ -1,0 +1,44 @@
+//! `/healthz` (the process answers) and `/readyz` (the database answers).
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+/// Health answer.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    /// `ok` or `unavailable`.
+    pub status: &'static str,
+    /// `ok` or the failure.
+    pub database: String,
+}
+
+/// `GET /healthz`.
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        database: "not checked".into(),
+    })
+}
+
+/// `GET /readyz`: 200 when the database answers, else 503.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok".into(),
+            }),
+        ),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "unavailable",
+                database: e.to_string(),
+            }),
+        ),
+    }
+}

@@ -1,0 +1,112 @@
+//! Access-token resolution for the open APIs (SPEC §3): a token may come in the `access-token`
+//! header, the body's `access_token` or the query string's `access_token` (in that order of
+//! preference); either kind of token resolves to its app.
+
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use dyopen_core::app::AppId;
+use dyopen_core::token::{check_live, hash_token, TokenKind, TokenProblem, TokenRecord};
+use dyopen_core::StoreError;
+use std::convert::Infallible;
+
+/// The token candidates found outside the body.
+#[derive(Debug, Clone, Default)]
+pub struct PresentedToken {
+    header: Option<String>,
+    query: Option<String>,
+}
+
+impl PresentedToken {
+    /// The token to use, given the body's `access_token` field.
+    pub fn pick(self, body: Option<&str>) -> Option<String> {
+        let nonempty =
+            |s: &Option<String>| s.as_deref().filter(|t| !t.is_empty()).map(str::to_owned);
+        nonempty(&self.header)
+            .or_else(|| body.filter(|t| !t.is_empty()).map(str::to_owned))
+            .or_else(|| nonempty(&self.query))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PresentedToken {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let header = parts
+            .headers
+            .get("access-token")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.trim().to_owned());
+        let query = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()
+                .and_then(|pairs| {
+                    pairs
+                        .into_iter()
+                        .find(|(k, _)| k == "access_token")
+                        .map(|(_, v)| v)
+                })
+        });
+        Ok(Self { header, query })
+    }
+}
+
+/// Why a request could not be authenticated or authorised.
+#[derive(Debug)]
+pub enum AuthError {
+    /// Missing, invalid or expired token.
+    Token(TokenProblem),
+    /// The request names an app the token may not act for.
+    AppMismatch,
+    /// The store failed.
+    Storage(StoreError),
+}
+
+impl From<StoreError> for AuthError {
+    fn from(e: StoreError) -> Self {
+        Self::Storage(e)
+    }
+}
+
+impl AppState {
+    /// Resolves a presented token to its live record.
+    pub async fn authenticate(&self, token: Option<String>) -> Result<TokenRecord, AuthError> {
+        let token = token.ok_or(AuthError::Token(TokenProblem::Missing))?;
+        if TokenKind::of_text(&token).is_none() {
+            return Err(AuthError::Token(TokenProblem::Invalid));
+        }
+        let record = self
+            .store
+            .find_token(&hash_token(&token))
+            .await?
+            .ok_or(AuthError::Token(TokenProblem::Invalid))?;
+        check_live(&record, self.clock.now()).map_err(AuthError::Token)?;
+        Ok(record)
+    }
+
+    /// The app a request acts on: the named app when it is the token's app or has granted the
+    /// token's app as its service provider; the token's app when none is named. A `third_appid`,
+    /// when sent, must be the token's app.
+    pub async fn authorize(
+        &self,
+        token: &TokenRecord,
+        named: Option<&str>,
+        third_appid: Option<&str>,
+    ) -> Result<AppId, AuthError> {
+        if third_appid.is_some_and(|t| !t.is_empty() && t != token.appid.as_str()) {
+            return Err(AuthError::AppMismatch);
+        }
+        let Some(named) = named.filter(|n| !n.is_empty()) else {
+            return Ok(token.appid.clone());
+        };
+        if named == token.appid.as_str() {
+            return Ok(token.appid.clone());
+        }
+        let named = AppId::parse(named).map_err(|_| AuthError::AppMismatch)?;
+        if self.store.is_provider(&named, &token.appid).await? {
+            Ok(named)
+        } else {
+            Err(AuthError::AppMismatch)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! dyopen's HTTP server.
+//!
+//! - [`startup`]: [`Application`] — build (bind, connect, migrate) and run.
+//! - [`http`]: wire plumbing (log ids, path normalisation, dialect errors, extractors, auth).
+//! - [`api`]: the open APIs, one module per family, one file per endpoint.
+//! - [`admin`]: `/admin/v1`, dyopen's control plane.
+//! - [`emulator`]: `/_emulator/v1`, only with `--emulator`.
+
+pub mod admin;
+pub mod api;
+pub mod config;
+pub mod emulator;
+pub mod health;
+pub mod http;
+pub mod startup;
+pub mod state;
+
+pub use config::Config;
+pub use startup::Application;
+pub use state::AppState;

@@ -1,0 +1,140 @@
+//! Building and running the server: bind, connect and migrate, assemble the routers.
+
+use crate::config::Config;
+use crate::http::{fallback, logid, normalize};
+use crate::state::AppState;
+use crate::{admin, api, emulator, health};
+use anyhow::Context;
+use axum::extract::Request;
+use axum::routing::get;
+use axum::Router;
+use dyopen_core::clock::{Clock, ManualClock, SystemClock};
+use dyopen_store::{SqlStore, StoreOptions};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower::ServiceExt as _;
+
+/// A built server: bound to its port, connected to its database, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    store: SqlStore,
+}
+
+impl Application {
+    /// Binds, connects and migrates. The clock is the emulator's settable one with `emulator`.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let clock = config.emulator.then(|| Arc::new(ManualClock::default()));
+        Self::build_with_clock(config, clock).await
+    }
+
+    /// As [`Application::build`] with a given settable clock (tests share one between instances).
+    pub async fn build_with_clock(
+        config: Config,
+        manual: Option<Arc<ManualClock>>,
+    ) -> anyhow::Result<Self> {
+        let mut opts = StoreOptions::new(&config.database_url);
+        opts.sqlite_sync = config.sqlite_sync;
+        let store = SqlStore::connect(&opts)
+            .await
+            .with_context(|| format!("opening database {}", config.database_url))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let clock: Arc<dyn Clock> = match &manual {
+            Some(m) => m.clone(),
+            None => Arc::new(SystemClock),
+        };
+        let public_base_url = config
+            .public_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let state = AppState {
+            store: Arc::new(store.clone()),
+            clock,
+            emulator_clock: if config.emulator { manual } else { None },
+            admin_token: config.admin_token.as_str().into(),
+            public_base_url: public_base_url.trim_end_matches('/').into(),
+            instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
+        };
+        Ok(Self {
+            listener,
+            addr,
+            state,
+            store,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The shared state (tests and the CLI use its store and clock).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then drains in-flight requests and closes the database.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let service = app_service(self.state);
+        axum::serve(
+            self.listener,
+            axum::ServiceExt::<Request>::into_make_service(service),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        self.store.close().await;
+        Ok(())
+    }
+
+    /// Serves forever (tests).
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(std::future::pending()).await
+    }
+}
+
+/// All routes of one instance.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(api::router())
+        .nest("/admin/v1", admin::router(state.clone()));
+    if state.emulator_clock.is_some() {
+        router = router.nest("/_emulator/v1", emulator::router());
+    }
+    router
+        .fallback(fallback::not_found)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .with_state(state)
+}
+
+/// The router wrapped in the request-level layers: path normalisation (before routing) and log ids.
+pub fn app_service(
+    state: AppState,
+) -> impl tower::Service<
+    Request,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future: Send,
+> + Clone
+       + Send {
+    let routed = router(state.clone()).layer(axum::middleware::from_fn_with_state(
+        state,
+        logid::middleware,
+    ));
+    routed.map_request(normalize::normalize_request)
+}

@@ -1,0 +1,22 @@
+//! [`AppState`]: the one cloneable context every handler receives.
+
+use dyopen_core::clock::{Clock, ManualClock};
+use dyopen_core::Store;
+use std::sync::Arc;
+
+/// Shared state of one server instance.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// The one source of time.
+    pub clock: Arc<dyn Clock>,
+    /// The settable clock, in emulator mode (the same object as `clock`).
+    pub emulator_clock: Option<Arc<ManualClock>>,
+    /// Bearer token of the admin API.
+    pub admin_token: Arc<str>,
+    /// Base of generated URL links, without a trailing slash.
+    pub public_base_url: Arc<str>,
+    /// 8 hex digits of this instance's address, for log ids.
+    pub instance_hex: Arc<str>,
+}

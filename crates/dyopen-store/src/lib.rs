@@ -1,0 +1,219 @@
+//! dyopen's [`Store`](dyopen_core::Store) on sqlx, for SQLite (the default, one file) and
+//! PostgreSQL, through the `Any` driver so both run the same SQL.
+//!
+//! - SQLite: WAL, `synchronous=NORMAL` (survives a process kill; `full` survives a power cut),
+//!   one writer connection so write transactions are serialised, a pool of readers.
+//! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
+//!
+//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings).
+
+mod apps;
+mod regions;
+
+use dyopen_core::StoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite://…`
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`
+    Postgres,
+}
+
+impl Backend {
+    /// The backend of a database URL.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::Backend(format!(
+                "unsupported database URL (want sqlite:// or postgres://): {url}"
+            )))
+        }
+    }
+}
+
+/// How SQLite syncs commits to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// Survives a process kill (default).
+    #[default]
+    Normal,
+    /// Survives a power cut.
+    Full,
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://file.db` or `postgres://…`.
+    pub url: String,
+    /// SQLite durability.
+    pub sqlite_sync: SqliteSync,
+    /// Pool size (readers on SQLite).
+    pub max_connections: u32,
+}
+
+impl StoreOptions {
+    /// Defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            sqlite_sync: SqliteSync::Normal,
+            max_connections: 8,
+        }
+    }
+}
+
+/// The sqlx-backed store.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    backend: Backend,
+    /// Readers (and, on PostgreSQL, writers too).
+    read: AnyPool,
+    /// Writers: one connection on SQLite.
+    write: AnyPool,
+}
+
+pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error() {
+        if db.is_unique_violation() || db.is_foreign_key_violation() {
+            return StoreError::Conflict(db.message().to_owned());
+        }
+    }
+    tracing::error!(error = %e, "database error");
+    StoreError::Backend(e.to_string())
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+impl SqlStore {
+    /// Connects and runs the migrations.
+    pub async fn connect(opts: &StoreOptions) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(&opts.url)?;
+        let store = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(&opts.url);
+                let sync = match opts.sqlite_sync {
+                    SqliteSync::Normal => "NORMAL",
+                    SqliteSync::Full => "FULL",
+                };
+                let pool = |n: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(n)
+                        .acquire_timeout(Duration::from_secs(30))
+                        .after_connect(move |conn, _| {
+                            Box::pin(async move {
+                                use sqlx::Executor;
+                                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                                conn.execute("PRAGMA journal_mode = WAL").await?;
+                                conn.execute(format!("PRAGMA synchronous = {sync}").as_str())
+                                    .await?;
+                                conn.execute("PRAGMA foreign_keys = ON").await?;
+                                Ok(())
+                            })
+                        })
+                };
+                let options = AnyConnectOptions::from_str(&url).map_err(backend_err)?;
+                let write = pool(1)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(backend_err)?;
+                SQLITE_MIGRATOR
+                    .run(&write)
+                    .await
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                let read = pool(opts.max_connections.max(1))
+                    .connect_with(options)
+                    .await
+                    .map_err(backend_err)?;
+                Self {
+                    backend,
+                    read,
+                    write,
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(&opts.url)
+                    .await
+                    .map_err(backend_err)?;
+                // Several instances may start at once: serialise their migrations.
+                let mut conn = pool.acquire().await.map_err(backend_err)?;
+                sqlx::query("SELECT pg_advisory_lock(7317001)")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend_err)?;
+                let migrated = POSTGRES_MIGRATOR.run(&mut *conn).await;
+                sqlx::query("SELECT pg_advisory_unlock(7317001)")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend_err)?;
+                migrated.map_err(|e| StoreError::Backend(e.to_string()))?;
+                drop(conn);
+                Self {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                }
+            }
+        };
+        Ok(store)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pools (flushing SQLite's WAL on the last connection).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// Begins a write transaction.
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        self.write.begin().await.map_err(backend_err)
+    }
+
+    /// Locks the app's row for the rest of `tx` (SQLite: the single writer already serialises);
+    /// false if the app does not exist.
+    pub(crate) async fn lock_app(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        appid: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = match self.backend {
+            Backend::Postgres => "SELECT appid FROM apps WHERE appid = $1 FOR UPDATE",
+            Backend::Sqlite => "SELECT appid FROM apps WHERE appid = $1",
+        };
+        let row = sqlx::query(sql)
+            .bind(appid)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,18 @@
+//! Wire types for every API dyopen serves, shared by the server and the SDK.
+//!
+//! No business logic and no I/O: serde structs whose field names copy the platform exactly,
+//! plus one [`Dialect`] per error envelope with its codes and texts.
+//!
+//! - [`dialect`]: the error envelopes (`err_no`/`err_msg`, `error`/`message`, …) and their codes.
+//! - [`ids`]: 19-digit ids accepted as JSON integers or decimal strings.
+//! - [`token`], [`region`]: the open APIs, one module per family.
+//! - [`admin`], [`emulator`]: dyopen's own control plane.
+
+pub mod admin;
+pub mod dialect;
+pub mod emulator;
+pub mod ids;
+pub mod region;
+pub mod token;
+
+pub use dialect::{Dialect, ParamProblem};

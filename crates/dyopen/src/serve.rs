@@ -1,0 +1,185 @@
+//! `dyopen serve`: flags (each with a `DYOPEN_*` variable), admin-token bootstrap, `--demo`,
+//! graceful shutdown on SIGTERM/Ctrl-C.
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use dyopen_server::{Application, Config};
+use dyopen_store::SqliteSync;
+use dyopen_wire::admin::CreateAppRequest;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// SQLite durability.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SyncMode {
+    /// Survives a process kill (WAL + synchronous=NORMAL).
+    Normal,
+    /// Survives a power cut (synchronous=FULL).
+    Full,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `dyopen serve` settings.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DYOPEN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Database: sqlite://FILE (created and migrated on start) or postgres://…
+    #[arg(
+        long,
+        env = "DYOPEN_DATABASE_URL",
+        default_value = "sqlite://dyopen.db"
+    )]
+    database_url: String,
+    /// Bearer token of the admin API. Unset: read from / generated into FILE.admin-token beside a
+    /// SQLite database (mode 0600), or generated and printed for PostgreSQL.
+    #[arg(long, env = "DYOPEN_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Base URL of generated URL links (default: http:// + the bound address).
+    #[arg(long, env = "DYOPEN_PUBLIC_BASE_URL")]
+    public_base_url: Option<String>,
+    /// Redis URL: rate limits shared by every instance.
+    #[arg(long, env = "DYOPEN_REDIS_URL")]
+    redis_url: Option<String>,
+    /// Emulator mode: settable clock, reset, seed, journal, fault injection under /_emulator/v1.
+    #[arg(long, env = "DYOPEN_EMULATOR")]
+    emulator: bool,
+    /// Create a demo app (page pages/index/index) and print its credentials and a curl line.
+    #[arg(long, env = "DYOPEN_DEMO")]
+    demo: bool,
+    /// SQLite durability: normal survives a process kill, full survives a power cut.
+    #[arg(
+        long,
+        env = "DYOPEN_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value = "normal"
+    )]
+    sqlite_synchronous: SyncMode,
+    /// Log format.
+    #[arg(long, env = "DYOPEN_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+fn init_logging(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("DYOPEN_LOG").unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// The SQLite file of a `sqlite://` URL.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+fn random_token() -> String {
+    dyopen_core::app::AppSecret::generate().expose().to_owned()
+        + dyopen_core::app::AppSecret::generate().expose()
+}
+
+/// The admin token: the flag, else the file beside the SQLite database, else a fresh one.
+fn admin_token(args: &ServeArgs) -> anyhow::Result<String> {
+    if let Some(t) = args.admin_token.as_deref().filter(|t| !t.is_empty()) {
+        return Ok(t.to_owned());
+    }
+    let Some(db) = sqlite_file(&args.database_url) else {
+        let token = random_token();
+        println!(
+            "admin token (generated for this run; set DYOPEN_ADMIN_TOKEN to keep one): {token}"
+        );
+        return Ok(token);
+    };
+    let file = PathBuf::from(format!("{}.admin-token", db.display()));
+    if let Ok(existing) = std::fs::read_to_string(&file) {
+        return Ok(existing.trim().to_owned());
+    }
+    let token = random_token();
+    write_private(&file, &token).with_context(|| format!("writing {}", file.display()))?;
+    println!("admin token written to {} (mode 0600)", file.display());
+    Ok(token)
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: draining in-flight requests");
+}
+
+/// Runs `dyopen serve`.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format);
+    let mut config = Config::new(&args.database_url, admin_token(&args)?);
+    config.listen = args.listen;
+    config.public_base_url = args.public_base_url.clone();
+    config.redis_url = args.redis_url.clone();
+    config.emulator = args.emulator;
+    config.sqlite_sync = match args.sqlite_synchronous {
+        SyncMode::Normal => SqliteSync::Normal,
+        SyncMode::Full => SqliteSync::Full,
+    };
+    let app = Application::build(config).await?;
+    let base = format!("http://{}", app.addr());
+    if args.demo {
+        let req = CreateAppRequest {
+            name: "demo".into(),
+            pages: vec!["pages/index/index".into()],
+            ..Default::default()
+        };
+        let demo = dyopen_server::admin::create_app(app.state(), req)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo app: {e:?}"))?;
+        println!("demo app: appid {} secret {}", demo.app.appid, demo.secret);
+        println!(
+            "try: curl -s -X POST {base}/oauth/client_token/ -H 'Content-Type: application/json' -d '{{\"client_key\":\"{}\",\"client_secret\":\"{}\",\"grant_type\":\"client_credential\"}}'",
+            demo.app.appid, demo.secret
+        );
+    }
+    tracing::info!("listening on {base}");
+    app.run_until(shutdown_signal()).await
+}
