@@ -193,9 +193,18 @@ impl SqlStore {
         self.read.close().await;
     }
 
-    /// Begins a write transaction.
+    /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with `SQLITE_BUSY`
+    /// when another process (a second instance on the same file) holds the lock.
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        self.write.begin().await.map_err(backend_err)
+        match self.backend {
+            Backend::Sqlite => self
+                .write
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(backend_err),
+            Backend::Postgres => self.write.begin().await.map_err(backend_err),
+        }
     }
 
     /// Locks the app's row for the rest of `tx` (SQLite: the single writer already serialises);
@@ -217,3 +226,5 @@ impl SqlStore {
         Ok(row.is_some())
     }
 }
+
+pub mod testing;

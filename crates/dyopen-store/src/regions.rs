@@ -63,7 +63,7 @@ impl SqlStore {
         if !self.lock_app(&mut tx, appid.as_str()).await? {
             return Err(StoreError::Conflict(format!("no app {appid}")).into());
         }
-        let state = load_state(&mut *tx, appid.as_str()).await?;
+        let state = load_state(&mut tx, appid.as_str()).await?;
         let effect = decide(&state)?;
         let (t, app) = (now.secs(), appid.as_str());
         let binding = match effect {

@@ -1,0 +1,10 @@
+//! Integration tests of the server over real HTTP, one binary. Every backend-dependent test
+//! runs on SQLite and, when `DYOPEN_TEST_PG_URL` is set, on PostgreSQL (`backend_tests!`).
+
+#[macro_use]
+mod helpers;
+
+mod admin;
+mod region;
+mod token;
+mod wire;

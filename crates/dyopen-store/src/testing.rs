@@ -1,0 +1,49 @@
+//! Test support: a fresh PostgreSQL schema per test, so tests run in parallel on one database.
+
+use crate::backend_err;
+use dyopen_core::StoreError;
+use sqlx::Connection;
+
+/// Creates a schema with a random name on `base_url`; returns a URL whose connections use it
+/// (`options=-c search_path=…`) and the schema's name.
+pub async fn create_pg_schema(base_url: &str) -> Result<(String, String), StoreError> {
+    let schema = format!("t_{:016x}", rand_u64());
+    let mut conn = sqlx::PgConnection::connect(base_url)
+        .await
+        .map_err(backend_err)?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .map_err(backend_err)?;
+    conn.close().await.map_err(backend_err)?;
+    let sep = if base_url.contains('?') { '&' } else { '?' };
+    Ok((
+        format!("{base_url}{sep}options=-c%20search_path%3D{schema}"),
+        schema,
+    ))
+}
+
+/// Drops a schema made by [`create_pg_schema`].
+pub async fn drop_pg_schema(base_url: &str, schema: &str) -> Result<(), StoreError> {
+    let mut conn = sqlx::PgConnection::connect(base_url)
+        .await
+        .map_err(backend_err)?;
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&mut conn)
+        .await
+        .map_err(backend_err)?;
+    conn.close().await.map_err(backend_err)
+}
+
+fn rand_u64() -> u64 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
+}
