@@ -18,7 +18,14 @@ struct Server {
 
 fn start(db: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dyopen"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN, "--database-url"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-token",
+            ADMIN,
+            "--database-url",
+        ])
         .arg(format!("sqlite://{}", db.display()))
         .args(extra)
         .env("NO_COLOR", "1")
@@ -37,7 +44,9 @@ fn start(db: &std::path::Path, extra: &[&str]) -> Server {
     });
     let mut lines = Vec::new();
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("dyopen printed `listening on` in time");
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("dyopen printed `listening on` in time");
         let done = line.contains("listening on");
         lines.push(line);
         if done {
@@ -45,10 +54,16 @@ fn start(db: &std::path::Path, extra: &[&str]) -> Server {
         }
     }
     let last = lines.last().expect("a line");
-    let url = last[last.find("http://").expect("url in the listening line")..].trim().to_owned();
+    let url = last[last.find("http://").expect("url in the listening line")..]
+        .trim()
+        .to_owned();
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || while rx.recv().is_ok() {});
-    Server { child, base_url: url, lines }
+    Server {
+        child,
+        base_url: url,
+        lines,
+    }
 }
 
 fn http() -> reqwest::blocking::Client {
@@ -64,7 +79,10 @@ fn admin_create_app(base: &str) -> (String, String) {
         .expect("create app")
         .json()
         .expect("json");
-    (v["appid"].as_str().expect("appid").into(), v["secret"].as_str().expect("secret").into())
+    (
+        v["appid"].as_str().expect("appid").into(),
+        v["secret"].as_str().expect("secret").into(),
+    )
 }
 
 fn token(base: &str, appid: &str, secret: &str) -> String {
@@ -89,7 +107,10 @@ fn acknowledged_adds_survive_kill_9() {
         let t = token(&server.base_url, &appid, &secret);
         for i in 0..10 {
             let v: Value = http()
-                .post(format!("{}/api/product/v1/app_region_add/", server.base_url))
+                .post(format!(
+                    "{}/api/product/v1/app_region_add/",
+                    server.base_url
+                ))
                 .header("access-token", &t)
                 .json(&json!({"bind_type": 2, "region_id": "440300", "path": format!("p/{i}")}))
                 .send()
@@ -97,7 +118,10 @@ fn acknowledged_adds_survive_kill_9() {
                 .json()
                 .expect("json");
             assert_eq!(v["err_no"], 0, "{v}");
-            expected.push((appid.clone(), v["data_id"].as_str().expect("data_id").to_owned()));
+            expected.push((
+                appid.clone(),
+                v["data_id"].as_str().expect("data_id").to_owned(),
+            ));
         }
     }
     server.child.kill().expect("SIGKILL");
@@ -112,7 +136,13 @@ fn acknowledged_adds_survive_kill_9() {
             .expect("list")
             .json()
             .expect("json");
-        assert!(list.as_array().expect("array").iter().any(|b| b["data_id"] == data_id.as_str()), "{data_id} lost: {list}");
+        assert!(
+            list.as_array()
+                .expect("array")
+                .iter()
+                .any(|b| b["data_id"] == data_id.as_str()),
+            "{data_id} lost: {list}"
+        );
     }
     again.child.kill().ok();
     again.child.wait().ok();
@@ -122,11 +152,22 @@ fn acknowledged_adds_survive_kill_9() {
 fn demo_prints_working_credentials_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut server = start(&dir.path().join("demo.db"), &["--demo"]);
-    let demo = server.lines.iter().find(|l| l.starts_with("demo app:")).expect("demo line");
+    let demo = server
+        .lines
+        .iter()
+        .find(|l| l.starts_with("demo app:"))
+        .expect("demo line");
     let words: Vec<&str> = demo.split_whitespace().collect();
     let (appid, secret) = (words[3], words[5]);
     assert!(appid.starts_with("tt") && appid.len() == 18, "{demo}");
-    assert!(server.lines.iter().any(|l| l.starts_with("try: curl") && l.contains(appid)), "{:?}", server.lines);
+    assert!(
+        server
+            .lines
+            .iter()
+            .any(|l| l.starts_with("try: curl") && l.contains(appid)),
+        "{:?}",
+        server.lines
+    );
     assert!(token(&server.base_url, appid, secret).starts_with("clt."));
     let app: Value = http()
         .get(format!("{}/admin/v1/apps/{appid}", server.base_url))
@@ -138,7 +179,10 @@ fn demo_prints_working_credentials_and_sigterm_stops_cleanly() {
     assert_eq!(app["pages"], json!(["pages/index/index"]));
 
     let pid = server.child.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill -TERM");
     assert!(killed.success());
     let status = server.child.wait().expect("exit");
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
@@ -146,9 +190,19 @@ fn demo_prints_working_credentials_and_sigterm_stops_cleanly() {
 
 #[test]
 fn serve_help_lists_every_setting_with_its_env_var() {
-    let out = Command::new(env!("CARGO_BIN_EXE_dyopen")).args(["serve", "--help"]).output().expect("help");
+    let out = Command::new(env!("CARGO_BIN_EXE_dyopen"))
+        .args(["serve", "--help"])
+        .output()
+        .expect("help");
     let text = String::from_utf8_lossy(&out.stdout);
-    for var in ["DYOPEN_LISTEN", "DYOPEN_DATABASE_URL", "DYOPEN_ADMIN_TOKEN", "DYOPEN_PUBLIC_BASE_URL", "DYOPEN_REDIS_URL", "DYOPEN_EMULATOR"] {
+    for var in [
+        "DYOPEN_LISTEN",
+        "DYOPEN_DATABASE_URL",
+        "DYOPEN_ADMIN_TOKEN",
+        "DYOPEN_PUBLIC_BASE_URL",
+        "DYOPEN_REDIS_URL",
+        "DYOPEN_EMULATOR",
+    ] {
         assert!(text.contains(var), "{var} missing from --help");
     }
 }
