@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod emulator;
+mod openapi;
 mod region;
 mod token;
 mod wire;
