@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod emulator;
+mod fuzz;
 mod openapi;
 mod region;
 mod token;
