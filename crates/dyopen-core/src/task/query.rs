@@ -40,7 +40,7 @@ fn category(raw: Option<i64>) -> Result<Option<TaskType>, TaskError> {
 
 /// Newest first: creation time, then id, both descending.
 fn newest_first(tasks: &mut [&Task]) {
-    tasks.sort_by(|a, b| (b.created_at, b.task_id).cmp(&(a.created_at, a.task_id)));
+    tasks.sort_by_key(|t| std::cmp::Reverse((t.created_at, t.task_id)));
 }
 
 impl TaskQuery {
