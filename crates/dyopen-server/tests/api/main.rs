@@ -6,5 +6,6 @@ mod helpers;
 
 mod admin;
 mod region;
+mod task;
 mod token;
 mod wire;
