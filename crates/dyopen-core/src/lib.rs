@@ -4,12 +4,14 @@
 //! - [`app`]: apps, appids, secrets, published pages.
 //! - [`token`]: access tokens (kinds, lifetime, hashing).
 //! - [`region`]: the city catalogue and the city-binding rules.
+//! - [`link`]: URL links (codes, query rules, hosts, expiry).
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 
 pub mod app;
 pub mod clock;
 pub mod ids;
+pub mod link;
 pub mod region;
 pub mod store;
 pub mod token;

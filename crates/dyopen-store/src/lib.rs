@@ -5,9 +5,11 @@
 //!   one writer connection so write transactions are serialised, a pool of readers.
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
-//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings).
+//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`links`] (URL
+//! links, with a group-commit writer task for inserts).
 
 mod apps;
+mod links;
 mod regions;
 
 use dyopen_core::StoreError;
@@ -80,6 +82,8 @@ pub struct SqlStore {
     read: AnyPool,
     /// Writers: one connection on SQLite.
     write: AnyPool,
+    /// The group-commit writer of link inserts.
+    link_writer: links::LinkWriter,
 }
 
 pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
@@ -148,6 +152,7 @@ impl SqlStore {
                     .map_err(backend_err)?;
                 Self {
                     backend,
+                    link_writer: links::spawn_writer(backend, write.clone()),
                     read,
                     write,
                 }
@@ -174,6 +179,7 @@ impl SqlStore {
                 drop(conn);
                 Self {
                     backend,
+                    link_writer: links::spawn_writer(backend, pool.clone()),
                     read: pool.clone(),
                     write: pool,
                 }

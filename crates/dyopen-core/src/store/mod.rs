@@ -3,9 +3,11 @@
 //! the parent row (app or task) is locked, so caps hold across instances.
 
 mod apps;
+mod links;
 mod regions;
 
 pub use apps::AppStore;
+pub use links::LinkStore;
 pub use regions::RegionStore;
 
 use thiserror::Error;
@@ -22,6 +24,6 @@ pub enum StoreError {
 }
 
 /// Everything dyopen stores.
-pub trait Store: AppStore + RegionStore + Send + Sync + 'static {}
+pub trait Store: AppStore + RegionStore + LinkStore + Send + Sync + 'static {}
 
-impl<T: AppStore + RegionStore + Send + Sync + 'static> Store for T {}
+impl<T: AppStore + RegionStore + LinkStore + Send + Sync + 'static> Store for T {}
