@@ -18,6 +18,8 @@ pub struct Config {
     pub public_base_url: Option<String>,
     /// Redis for shared rate limits (several instances).
     pub redis_url: Option<String>,
+    /// Prefix of this deployment's Redis keys (instances sharing limits share it).
+    pub redis_prefix: String,
     /// Enables `/_emulator/v1` and the settable clock.
     pub emulator: bool,
 }
@@ -32,6 +34,7 @@ impl Config {
             admin_token: admin_token.into(),
             public_base_url: None,
             redis_url: None,
+            redis_prefix: "dyopen:".into(),
             emulator: false,
         }
     }

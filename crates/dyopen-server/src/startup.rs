@@ -2,17 +2,20 @@
 
 use crate::config::Config;
 use crate::http::{fallback, logid, normalize};
+use crate::links::limiter::QpsLimiter;
+use crate::links::LinkRuntime;
 use crate::state::AppState;
-use crate::{admin, api, emulator, health};
+use crate::{admin, api, emulator, health, links};
 use anyhow::Context;
 use axum::extract::Request;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use dyopen_core::clock::{Clock, ManualClock, SystemClock};
 use dyopen_store::{SqlStore, StoreOptions};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 
@@ -53,6 +56,19 @@ impl Application {
             .public_base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        let limiter = match &config.redis_url {
+            Some(url) => {
+                let limiter = QpsLimiter::with_redis(url, &config.redis_prefix)
+                    .with_context(|| format!("Redis URL {url}"))?;
+                if !limiter.wait_connected(Duration::from_secs(2)).await {
+                    tracing::warn!(
+                        "Redis not reachable at start: qps limits are per instance until it is"
+                    );
+                }
+                limiter
+            }
+            None => QpsLimiter::in_process(),
+        };
         let state = AppState {
             store: Arc::new(store.clone()),
             clock,
@@ -60,6 +76,7 @@ impl Application {
             admin_token: config.admin_token.as_str().into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
+            links: Arc::new(LinkRuntime::new(limiter)),
         };
         Ok(Self {
             listener,
@@ -89,14 +106,20 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let service = app_service(self.state);
-        axum::serve(
+        let visits = self.state.links.visits.clone();
+        let flusher = tokio::spawn(visits.clone().run_flusher(self.state.store.clone()));
+        let service = app_service(self.state.clone());
+        let served = axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        // Drained: write the last visit counts before the database closes.
+        flusher.abort();
+        visits.flush(self.state.store.as_ref()).await;
         self.store.close().await;
+        served?;
         Ok(())
     }
 
@@ -112,7 +135,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(api::router())
-        .nest("/admin/v1", admin::router(state.clone()));
+        .nest("/admin/v1", admin::router(state.clone()))
+        // Single-segment link codes; every explicit route above wins over this one.
+        .route("/{code}", any(links::redirect::resolve));
     if state.emulator_clock.is_some() {
         router = router.nest("/_emulator/v1", emulator::router());
     }

@@ -3,6 +3,7 @@
 
 pub mod apps;
 mod auth;
+mod links;
 mod providers;
 mod regions;
 
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             delete(providers::revoke),
         )
         .route("/apps/{appid}/regions", get(regions::list))
+        .route("/apps/{appid}/links", get(links::list))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             auth::require_admin,

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod link;
 mod region;
 mod token;
 mod wire;
