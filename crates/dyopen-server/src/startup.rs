@@ -106,8 +106,14 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let visits = self.state.links.visits.clone();
-        let flusher = tokio::spawn(visits.clone().run_flusher(self.state.store.clone()));
+        let (stop_flusher, stop) = tokio::sync::oneshot::channel();
+        let flusher = tokio::spawn(
+            self.state
+                .links
+                .visits
+                .clone()
+                .run_flusher(self.state.store.clone(), stop),
+        );
         let service = app_service(self.state.clone());
         let served = axum::serve(
             self.listener,
@@ -116,8 +122,8 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         // Drained: write the last visit counts before the database closes.
-        flusher.abort();
-        visits.flush(self.state.store.as_ref()).await;
+        let _ = stop_flusher.send(());
+        let _ = flusher.await;
         self.store.close().await;
         served?;
         Ok(())

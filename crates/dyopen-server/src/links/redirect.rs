@@ -27,7 +27,8 @@ fn not_live(expired: bool, html: bool) -> Response {
     let mut response = if html {
         (status, Html(landing::gone(expired))).into_response()
     } else if expired {
-        ApiError::<Admin>::new(i64::from(status.as_u16()), "link expired")
+        // The admin dialect has no `gone` code; `not_found` with HTTP 410 says it.
+        ApiError::<Admin>::new(admin_codes::NOT_FOUND, "link expired")
             .with_status(status)
             .into_response()
     } else {

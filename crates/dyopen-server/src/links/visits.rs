@@ -53,13 +53,21 @@ impl VisitCounter {
         }
     }
 
-    /// Flushes every [`FLUSH_EVERY`] until the task is aborted.
-    pub async fn run_flusher(self: Arc<Self>, store: Arc<dyn Store>) {
+    /// Flushes every [`FLUSH_EVERY`]; when `stop` fires (or its sender is dropped), flushes a
+    /// last time and returns. Stopping this way never cuts a flush in half.
+    pub async fn run_flusher(
+        self: Arc<Self>,
+        store: Arc<dyn Store>,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+    ) {
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
-            self.flush(store.as_ref()).await;
+            tokio::select! {
+                _ = tick.tick() => self.flush(store.as_ref()).await,
+                _ = &mut stop => break,
+            }
         }
+        self.flush(store.as_ref()).await;
     }
 }

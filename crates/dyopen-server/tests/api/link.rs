@@ -67,6 +67,7 @@ backend_tests!(
     providers_may_generate_for_the_granting_app,
     daily_quota_is_exact_across_two_instances_under_concurrency,
     qps_is_shared_through_redis_by_two_instances,
+    graceful_shutdown_flushes_pending_visits,
 );
 
 async fn legacy_generate_gives_a_link_that_redirects_to_the_douyin_scheme(backend: Backend) {
@@ -705,4 +706,33 @@ async fn qps_is_shared_through_redis_by_two_instances(backend: Backend) {
         "100/s in total, not per instance"
     );
     assert_eq!(codes.iter().filter(|c| **c == 12020).count(), 100);
+}
+
+async fn graceful_shutdown_flushes_pending_visits(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (mini, token) = app.app_with_token().await;
+    let v = legacy(&app, Some(&token), legacy_body(&mini.appid, json!({}))).await;
+    let code = code_of(v["url_link"].as_str().unwrap()).to_owned();
+    // A second instance we can stop: it serves two visits, then drains and flushes on shutdown.
+    let built =
+        dyopen_server::Application::build_with_clock(app.config.clone(), Some(app.clock.clone()))
+            .await
+            .unwrap();
+    let base = format!("http://127.0.0.1:{}", built.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(built.run_until(async move {
+        let _ = stopped.await;
+    }));
+    for _ in 0..2 {
+        let res = app.http.get(format!("{base}/{code}")).send().await.unwrap();
+        assert_eq!(res.status(), 302);
+    }
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    let (_, page) = app
+        .admin(Method::GET, &format!("/apps/{}/links", mini.appid), None)
+        .await;
+    assert_eq!(page["items"][0]["visits"], 2, "{page}");
 }
