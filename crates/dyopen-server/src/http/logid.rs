@@ -21,12 +21,12 @@ pub struct LogId;
 impl LogId {
     /// A fresh log id for an instance whose address is `instance_hex` (8 hex digits).
     pub fn generate(now_ms: i64, instance_hex: &str) -> String {
+        use std::fmt::Write;
         let rand: u32 = rand::thread_rng().gen_range(0..0x100_0000);
-        format!(
-            "02{:013}{}ffff{instance_hex}{rand:06x}",
-            now_ms.clamp(0, 9_999_999_999_999),
-            "0".repeat(20)
-        )
+        let mut id = String::with_capacity(53);
+        let ms = now_ms.clamp(0, 9_999_999_999_999);
+        let _ = write!(id, "02{ms:013}00000000000000000000ffff{instance_hex}{rand:06x}");
+        id
     }
 
     /// The current request's log id (a fresh one outside a request).

@@ -17,9 +17,17 @@ pub fn normalize_path(path: &str) -> String {
     out
 }
 
+/// Whether `path` is already in normal form (the common case: no allocation then).
+fn is_normal(path: &str) -> bool {
+    path == "/" || (path.starts_with('/') && !path.ends_with('/') && !path.contains("//"))
+}
+
 /// Rewrites the request URI's path to [`normalize_path`]; the query is kept.
 pub fn normalize_request(mut req: Request) -> Request {
     let path = req.uri().path();
+    if is_normal(path) {
+        return req;
+    }
     let normalized = normalize_path(path);
     if normalized != path {
         let pq = match req.uri().query() {
@@ -54,5 +62,8 @@ mod tests {
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("///"), "/");
         assert_eq!(normalize_path("/a//b"), "/a/b");
+        for p in ["/", "/a", "/a/b", "//a", "/a/", "/a//b"] {
+            assert_eq!(is_normal(p), normalize_path(p) == p, "{p}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use dyopen_core::link::{Link, LinkCode};
 use dyopen_core::StoreError;
-use moka::future::Cache;
+use moka::sync::Cache;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,10 +55,8 @@ impl LinkCache {
     /// An empty cache.
     pub fn new() -> Self {
         Self {
-            found: Cache::builder()
-                .max_capacity(MAX_CACHED_LINKS)
-                .time_to_idle(Duration::from_secs(3_600))
-                .build(),
+            // Bounded by size only: a time-to-idle would add bookkeeping to every hit.
+            found: Cache::builder().max_capacity(MAX_CACHED_LINKS).build(),
             missing: Cache::builder()
                 .max_capacity(MAX_CACHED_LINKS)
                 .time_to_live(NEGATIVE_TTL)
@@ -67,9 +65,9 @@ impl LinkCache {
     }
 
     /// Caches a link this instance just generated.
-    pub async fn put(&self, link: Arc<ResolvedLink>) {
-        self.missing.invalidate(&link.link.code).await;
-        self.found.insert(link.link.code.clone(), link).await;
+    pub fn put(&self, link: Arc<ResolvedLink>) {
+        self.missing.invalidate(&link.link.code);
+        self.found.insert(link.link.code.clone(), link);
     }
 
     /// The link of `code`: from memory when warm, else from the store (then cached either way).
@@ -78,14 +76,14 @@ impl LinkCache {
         state: &AppState,
         code: &LinkCode,
     ) -> Result<Option<Arc<ResolvedLink>>, StoreError> {
-        if let Some(hit) = self.found.get(code).await {
+        if let Some(hit) = self.found.get(code) {
             return Ok(Some(hit));
         }
         if self.missing.contains_key(code) {
             return Ok(None);
         }
         let Some(link) = state.store.get_link(code).await? else {
-            self.missing.insert(code.clone(), ()).await;
+            self.missing.insert(code.clone(), ());
             return Ok(None);
         };
         let app_name = state
@@ -95,7 +93,7 @@ impl LinkCache {
             .map(|a| a.name)
             .unwrap_or_default();
         let resolved = Arc::new(ResolvedLink::new(link, app_name, &state.public_base_url));
-        self.found.insert(code.clone(), resolved.clone()).await;
+        self.found.insert(code.clone(), resolved.clone());
         Ok(Some(resolved))
     }
 

@@ -5,7 +5,7 @@
 use super::landing;
 use crate::http::ApiError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dyopen_core::link::LinkCode;
@@ -49,11 +49,11 @@ fn not_live(expired: bool, html: bool, what: &'static str) -> Response {
         (status = 410, description = "Expired link (page or JSON)", body = dyopen_wire::dialect::AdminError), (status = 404, description = "Unknown code", body = dyopen_wire::dialect::AdminError)))]
 pub async fn resolve(
     State(state): State<AppState>,
-    method: Method,
     Path(code): Path<String>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Response {
-    let html = wants_html(&headers);
+    // The request itself, not a `HeaderMap` extractor: that one clones every header.
+    let (method, html) = (req.method(), wants_html(req.headers()));
     let code = match LinkCode::parse(&code) {
         Some(code) if method == Method::GET || method == Method::HEAD => code,
         _ => return not_live(false, html, "no such route"),

@@ -49,6 +49,6 @@ pub(super) async fn generate(
         .insert_link(&new, now.shanghai_day(), app.daily_link_quota)
         .await?;
     let resolved = Arc::new(ResolvedLink::new(link, app.name, &state.public_base_url));
-    state.links.cache.put(resolved.clone()).await;
+    state.links.cache.put(resolved.clone());
     Ok(resolved)
 }
