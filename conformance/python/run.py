@@ -1,0 +1,113 @@
+"""Conformance: the PyPI client `bytedance` against dyopen.
+
+Env: DYOPEN_URL, DYOPEN_APPID, DYOPEN_SECRET, DYOPEN_ADMIN_TOKEN.
+Prints `ok <name>` or `FAIL <name>: got ... want ...` per check; exits 1 on any failure.
+"""
+import json
+import os
+import re
+import sys
+import tempfile
+
+from bytedance import ByteDance, ByteDanceError
+
+URL = os.environ["DYOPEN_URL"]
+APPID = os.environ["DYOPEN_APPID"]
+SECRET = os.environ["DYOPEN_SECRET"]
+LOG_ID = re.compile(r"^02\d{13}0{20}ffff[0-9a-f]{14}$")  # 53 characters, SPEC §2
+LOG = "<log_id>"
+
+# The client's own host override: every request's origin is looked up in `api_domains` at the
+# transport boundary (ByteDance._request), so the token fetches and the generated APIs all follow it.
+client = ByteDance(
+    app_id=APPID,
+    app_secret=SECRET,
+    api_domains={"https://open.douyin.com": URL, "https://developer.toutiao.com": URL},
+    access_token_type="file",  # token cache in a throw-away folder, never Redis or ~
+    ac_path=os.path.join(tempfile.mkdtemp(prefix="dyopen-conf-"), "token"),
+)
+
+failures = 0
+
+
+def check(name, got, want):
+    global failures
+    if got == want:
+        print("ok " + name)
+    else:
+        failures += 1
+        print("FAIL {}: got {} want {}".format(
+            name, json.dumps(got, ensure_ascii=False, sort_keys=True),
+            json.dumps(want, ensure_ascii=False, sort_keys=True)))
+
+
+def shaped(envelope, **patterns):
+    """A copy of the envelope with log_id (and the given fields) replaced by their shape."""
+    out = dict(envelope)
+    for key, pattern in dict(patterns, log_id=LOG_ID).items():
+        if isinstance(out.get(key), str) and pattern.match(out[key]):
+            out[key] = "<{}>".format(key)
+    return out
+
+
+def call(fn, body=None, **kw):
+    """The answer's JSON whether the client returned it or raised ByteDanceError on it."""
+    try:
+        return dict(fn(body=body, **kw))
+    except ByteDanceError as e:
+        if e.payload is None:
+            raise
+        return dict(e.payload, raised=e.code)
+
+
+basic = client.basic
+creds = basic.interface_request_credential.non_user_authorization
+city = client.marketing.mount.set_distribute_city
+
+# --- tokens (SPEC §3) ---
+v2 = call(creds.get_access_token)
+v2["data"] = shaped(v2.get("data", {}), access_token=re.compile(r"^08[0-9a-f]+$"))
+check("v2 token", v2, {"err_no": 0, "err_tips": "success",
+                       "data": {"access_token": "<access_token>", "expires_in": 7200}})
+check("v2 token wrong secret", call(creds.get_access_token, {"secret": "0" * 32}),
+      {"err_no": 40017, "err_tips": "secret 错误", "data": {}, "raised": 40017})
+check("v2 token cached by the client", bool(re.match(r"^08[0-9a-f]+$", client.access_token)), True)
+
+ct = call(creds.get_client_token)
+ct["data"] = shaped(ct.get("data", {}), access_token=re.compile(r"^clt\.\w+$"))
+check("client token", ct, {"message": "success", "data": {
+    "access_token": "<access_token>", "description": "", "error_code": 0, "expires_in": 7200}})
+bad = call(creds.get_client_token, {"client_secret": "0" * 32})
+check("client token wrong secret",
+      [bad.get("message"), bad["data"].get("error_code"), bad["data"].get("description"), bad.get("raised")],
+      ["error", 10013, "client_key 或者 client_secret 报错", 10013])
+
+# --- city binding (seed 000, SPEC §4), whole-app binding with the v2 token in `access-token` ---
+DATA_ID = re.compile(r"^region_\d{19}$")
+check("region add whole", shaped(call(city.add_bind_region, {"bind_type": 1, "region_id": "110100"}),
+                                 data_id=DATA_ID),
+      {"err_no": 0, "err_msg": "成功", "log_id": LOG, "data_id": "<data_id>"})
+check("region add second city", shaped(call(city.add_bind_region, {"bind_type": 1, "region_id": "440300"})),
+      {"err_no": 10001, "err_msg": "参数不合法:小程序整体仅可绑定1个城市,请使用修改接口", "log_id": LOG,
+       "data_id": "", "raised": 10001})
+check("region add page while whole", shaped(call(city.add_bind_region, {
+    "bind_type": 2, "region_id": "440300", "path": "pages/index/index"})),
+      {"err_no": 10001, "err_msg": "参数不合法:小程序已按整体维度绑定城市", "log_id": LOG, "data_id": "",
+       "raised": 10001})
+check("region add bad bind_type", shaped(call(city.add_bind_region, {"bind_type": 3, "region_id": "440300"})),
+      {"err_no": 10001, "err_msg": "参数不合法:bind_type参数不合法", "log_id": LOG, "data_id": "",
+       "raised": 10001})
+check("region delete missing", shaped(call(city.delete_bind_city, {"region_id": "440300"})),
+      {"err_no": 10001, "err_msg": "待删除的数据不存在", "log_id": LOG, "raised": 10001})
+# 110100 was stored as 110000; a whole binding takes any path as "".
+check("region modify", shaped(call(city.modify_bind_city, {
+    "origin_region": "110000", "current_region": "440300", "path": "ignored/for/whole"})),
+      {"err_no": 0, "err_msg": "成功", "log_id": LOG})
+check("region delete within 7 days", shaped(call(city.delete_bind_city, {"region_id": "440300"})),
+      {"err_no": 10101, "err_msg": "修改区域的频率过高", "log_id": LOG, "raised": 10101})
+check("region bad token", shaped(call(city.delete_bind_city, {"region_id": "440300"},
+                                      headers={"access-token": "08deadbeef"})),
+      {"err_no": 10100, "err_msg": "鉴权失败,access_token非法", "log_id": LOG, "raised": 10100})
+
+print("PyPI bytedance: " + ("all checks passed" if failures == 0 else "{} failed".format(failures)))
+sys.exit(1 if failures else 0)
