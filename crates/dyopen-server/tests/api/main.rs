@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod emulator;
 mod region;
 mod token;
 mod wire;
