@@ -17,6 +17,7 @@ SECRET = os.environ["DYOPEN_SECRET"]
 LOG_ID = re.compile(r"^02\d{13}0{20}ffff[0-9a-f]{14}$")  # 53 characters, SPEC §2
 LOG = "<log_id>"
 
+TOKENS = tempfile.TemporaryDirectory(prefix="dyopen-conformance-")  # removed at exit
 # The client's own host override: every request's origin is looked up in `api_domains` at the
 # transport boundary (ByteDance._request), so the token fetches and the generated APIs all follow it.
 client = ByteDance(
@@ -24,7 +25,7 @@ client = ByteDance(
     app_secret=SECRET,
     api_domains={"https://open.douyin.com": URL, "https://developer.toutiao.com": URL},
     access_token_type="file",  # token cache in a throw-away folder, never Redis or ~
-    ac_path=os.path.join(tempfile.mkdtemp(prefix="dyopen-conf-"), "token"),
+    ac_path=os.path.join(TOKENS.name, "token"),
 )
 
 failures = 0
