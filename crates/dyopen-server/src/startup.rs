@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
         .merge(api::router())
         .nest("/admin/v1", admin::router(state.clone()));
     if state.emulator_clock.is_some() {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /_emulator/v1/clock` body: exactly one of the fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
     /// Move the clock forward (or back, if negative) and freeze it there.
@@ -19,6 +20,7 @@ pub struct ClockRequest {
 
 /// Answer of `GET`/`POST /_emulator/v1/clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClockResponse {
     /// Unix seconds.
     pub now: i64,
@@ -31,6 +33,7 @@ pub struct ClockResponse {
 /// One journaled request and its answer (`GET /_emulator/v1/journal`). Secrets and tokens are
 /// masked as `***`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
     /// Increasing number of the entry since start (or reset).
     pub seq: u64,
@@ -59,6 +62,7 @@ pub struct JournalEntry {
 
 /// Answer of `GET /_emulator/v1/journal`: newest last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalPage {
     /// Matching entries, oldest first.
     pub entries: Vec<JournalEntry>,
@@ -68,6 +72,7 @@ pub struct JournalPage {
 
 /// `POST /_emulator/v1/faults` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaultRequest {
     /// Route path, e.g. `/api/product/v1/app_region_add/` (normalised like requests).
     pub path: String,
@@ -83,6 +88,7 @@ pub struct FaultRequest {
 
 /// A pending fault (`GET /_emulator/v1/faults`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaultView {
     /// Normalised route path.
     pub path: String,
@@ -96,6 +102,7 @@ pub struct FaultView {
 
 /// A fixture for `POST /_emulator/v1/seed` (JSON or YAML) and `dyopen serve --seed-file`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
     /// Apps to create, with what belongs to them.
@@ -105,6 +112,7 @@ pub struct Fixture {
 
 /// An app of a fixture. Fixed `appid`/`secret` make credentials predictable for tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApp {
     /// `tt` + 16 hex; generated when absent.
@@ -137,6 +145,7 @@ pub struct FixtureApp {
 
 /// A city binding of a fixture.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FixtureRegion {
     /// 1 whole app, 2 page.
@@ -150,6 +159,7 @@ pub struct FixtureRegion {
 
 /// Answer of `POST /_emulator/v1/seed`: the apps created, with their secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeedResponse {
     /// The apps, in fixture order.
     pub apps: Vec<crate::admin::AppWithSecret>,
@@ -157,6 +167,7 @@ pub struct SeedResponse {
 
 /// Answer of `POST /_emulator/v1/reset`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetResponse {
     /// The demo app after the reset (same credentials as before), if there is one.
     pub demo: Option<crate::admin::AppWithSecret>,

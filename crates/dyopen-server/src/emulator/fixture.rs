@@ -138,6 +138,8 @@ pub async fn apply_fixture(
 }
 
 /// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.
+#[utoipa::path(post, path = "/_emulator/v1/seed", tag = "emulator", request_body(content = dyopen_wire::emulator::Fixture, description = "JSON, or YAML of the same shape"),
+    responses((status = 201, body = SeedResponse), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
 pub async fn seed(
     State(state): State<AppState>,
     req: Request,

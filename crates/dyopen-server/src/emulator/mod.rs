@@ -2,12 +2,12 @@
 //! the request journal and fault injection. [`Emulator`] holds their state; its middleware
 //! ([`middleware::layer`]) journals every request and fires injected faults.
 
-mod clock;
-mod faults;
-mod fixture;
-mod journal;
+pub(crate) mod clock;
+pub(crate) mod faults;
+pub(crate) mod fixture;
+pub(crate) mod journal;
 pub mod middleware;
-mod reset;
+pub(crate) mod reset;
 
 use crate::state::AppState;
 use axum::routing::{get, post};

@@ -12,6 +12,7 @@ use dyopen_wire::dialect::Admin;
 use dyopen_wire::emulator::{FixtureApp, ResetResponse};
 
 /// Resets the emulator.
+#[utoipa::path(post, path = "/_emulator/v1/reset", tag = "emulator", responses((status = 200, body = ResetResponse)))]
 pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>, ApiError<Admin>> {
     let emu = state
         .emulator

@@ -6,6 +6,8 @@ mod helpers;
 
 mod admin;
 mod emulator;
+mod fuzz;
+mod openapi;
 mod region;
 mod token;
 mod wire;
