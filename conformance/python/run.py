@@ -8,6 +8,9 @@ import os
 import re
 import sys
 import tempfile
+import time
+
+import requests
 
 from bytedance import ByteDance, ByteDanceError
 
@@ -109,6 +112,52 @@ check("region delete within 7 days", shaped(call(city.delete_bind_city, {"region
 check("region bad token", shaped(call(city.delete_bind_city, {"region_id": "440300"},
                                       headers={"access-token": "08deadbeef"})),
       {"err_no": 10100, "err_msg": "鉴权失败,access_token非法", "log_id": LOG, "raised": 10100})
+
+# --- tasks and talents (seed 001, SPEC §5): an exclusive task, then update_orient_talent ---
+box = basic.promote.taskbox
+now = int(time.time())
+created = call(box.add_task_v2, {
+    "task_name": "conformance", "start_page": "pages/index/index", "task_start_time": str(now),
+    "task_end_time": str(now + 30 * 86400), "douyin_ids": ["lw1352552"]})
+task_id = created.get("data", {}).get("task_id")
+check("add exclusive task", [created.get("err_no"), isinstance(task_id, str) and task_id.isdigit()],
+      [0, True])
+task_id = int(task_id)  # sent as a JSON integer, as in the seed's example
+
+
+def talents(op_type, ids, **body):
+    return shaped(call(box.update_orient_talent, dict(
+        {"task_id": task_id, "op_type": op_type, "douyin_ids": ids}, **body)))
+
+
+def results(*pairs):
+    return {"error": 0, "message": "success", "log_id": LOG, "data": {"update_info_list": [
+        {"douyin_id": i, "update_result": r} for i, r in pairs]}}
+
+
+check("talents add", talents(1, ["lw1352552", "9423515316"]), results(
+    ("lw1352552", "请求失败,该达人已添加,无法重复添加"), ("9423515316", "请求成功,已添加")))
+check("talents cancel", talents(2, ["9423515316"]), results(("9423515316", "请求成功,已取消")))
+submitted = requests.post(  # a talent's video comes from outside the API: the admin API records it
+    "{}/admin/v1/tasks/{}/submissions".format(URL, task_id), json={"douyin_id": "lw1352552"},
+    headers={"Authorization": "Bearer " + os.environ["DYOPEN_ADMIN_TOKEN"]}, timeout=10)
+check("record submission (admin API)", submitted.status_code, 201)
+check("talents cancel submitted", talents(2, ["lw1352552"]),
+      results(("lw1352552", "请求失败,达人已投稿,无法取消合作")))
+check("talents cancel again", talents(2, ["9423515316"]),
+      results(("9423515316", "请求失败,和该达人的合作已取消,无法重复取消")))
+
+
+def failed(code, message):
+    return {"error": code, "message": message, "log_id": LOG, "data": {}, "raised": code}
+
+
+check("talents bad token", talents(1, ["a1"], access_token="08deadbeef"), failed(5502, "accessToken不合法"))
+check("talents other app", talents(1, ["a1"], appid="tt0000000000000000"), failed(5503, "appID与token不一致"))
+check("talents unknown task", talents(1, ["a1"], task_id=1), failed(5442, "任务不存在"))
+check("talents no ids", talents(1, []), failed(5592, "操作达人数量不合法,请调整后重试"))
+check("terminate task", call(box.update_task_status, {"task_id": str(task_id), "task_status": 3}).get("err_no"), 0)
+check("talents terminated task", talents(1, ["a1"]), failed(5591, "任务已终止,请重新创建"))
 
 print("PyPI bytedance: " + ("all checks passed" if failures == 0 else "{} failed".format(failures)))
 sys.exit(1 if failures else 0)
