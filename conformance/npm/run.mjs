@@ -90,5 +90,15 @@ check('region delete missing', await failure(() => del('441900', 'pages/none/ind
   code: '10001', msg: '待删除的数据不存在', log_id: LOG,
 });
 
+// --- an exclusive task (SPEC §5): ids and times travel as strings in the SDK's models ---
+const start = Math.floor(Date.now() / 1000);
+const task = await client.taskboxAddTask(new sdk.TaskboxAddTaskRequest({
+  accessToken: token, taskName: 'conformance', startPage: 'pages/index/index', taskSettleType: 1, pageType: 0,
+  taskStartTime: String(start), taskEndTime: String(start + 30 * 86400), douyinIds: ['lw1352552'],
+}));
+check('task add exclusive', { ...task, logId: shape(LOG_ID, task.logId), data: { taskId: shape(/^\d{19}$/, task.data?.taskId) } }, {
+  errNo: 0, errMsg: '', logId: LOG, data: { taskId: '<^\\d{19}$>' },
+});
+
 console.log(`npm @open-dy/open_api_sdk: ${failures === 0 ? 'all checks passed' : `${failures} failed`}`);
 process.exit(failures === 0 ? 0 : 1);
