@@ -24,12 +24,12 @@ pub(super) fn ok<T>(data: T) -> Json<OpenEnvelope<T>> {
 }
 
 /// The wire form of a stored task id (always non-negative).
-pub(super) fn wire_id(task_id: i64) -> FlexId {
+pub(crate) fn wire_id(task_id: i64) -> FlexId {
     FlexId(u64::try_from(task_id).unwrap_or_default())
 }
 
 /// The core draft of an add_task body.
-pub(super) fn draft(req: AddTaskRequest) -> TaskDraft {
+pub(crate) fn draft(req: AddTaskRequest) -> TaskDraft {
     TaskDraft {
         task_name: req.task_name,
         start_page: req.start_page,
