@@ -100,5 +100,29 @@ check('task add exclusive', { ...task, logId: shape(LOG_ID, task.logId), data: {
   errNo: 0, errMsg: '', logId: LOG, data: { taskId: '<^\\d{19}$>' },
 });
 
+// --- URL link v1 (seed 002, SPEC §6); the SDK types expire_time as a string ---
+const LINK = new RegExp(`^${url.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[0-9A-Za-z]{7}$`);
+const generate = (path, expireTime) =>
+  client.urlLinkGenerate(new sdk.UrlLinkGenerateRequest({
+    accessToken: token, appId: appid, appName: 'douyin', path, query: '{"id":"123"}', expireTime,
+  }));
+const now = Math.floor(Date.now() / 1000);
+const link = await generate('pages/detail/detail', String(now + 7200));
+check('url link generate', { ...link, logId: shape(LOG_ID, link.logId), data: { urlLink: shape(LINK, link.data?.urlLink) } }, {
+  errNo: 0, errMsg: '', logId: LOG, data: { urlLink: `<${LINK.source}>` },
+});
+check('url link path with query', await failure(() => generate('pages/detail/detail?id=1', String(now + 7200))), {
+  code: '28005001', msg: '参数解析失败:path不能携带query', log_id: LOG,
+});
+check('url link expiry out of range', await failure(() => generate('pages/detail/detail', String(now + 181 * 86400))), {
+  code: '28005022', msg: '到期时间不在范围内', log_id: LOG,
+});
+if (link.data?.urlLink) {
+  const hop = await fetch(link.data.urlLink, { redirect: 'manual' });
+  const location = hop.headers.get('location') ?? '';
+  check('url link redirects', [hop.status, location.startsWith('snssdk1128://microapp?'), location.includes(`app_id=${appid}`)],
+    [302, true, true]);
+}
+
 console.log(`npm @open-dy/open_api_sdk: ${failures === 0 ? 'all checks passed' : `${failures} failed`}`);
 process.exit(failures === 0 ? 0 : 1);

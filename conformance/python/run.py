@@ -113,6 +113,35 @@ check("region bad token", shaped(call(city.delete_bind_city, {"region_id": "4403
                                       headers={"access-token": "08deadbeef"})),
       {"err_no": 10100, "err_msg": "鉴权失败,access_token非法", "log_id": LOG, "raised": 10100})
 
+# --- URL links (seed 002, SPEC §6) ---
+LINK = re.compile(r"^" + re.escape(URL.rstrip("/")) + r"/[0-9A-Za-z]{7}$")
+now = int(time.time())
+v1 = call(basic.url_and_qrcode.link.url_link_generate, {
+    "app_name": "douyin", "path": "pages/detail/detail", "query": '{"id":"123"}', "expire_time": now + 7200})
+v1["data"] = shaped(v1.get("data", {}), url_link=LINK)
+check("url link v1 generate", shaped(v1),
+      {"err_no": 0, "err_msg": "", "log_id": LOG, "data": {"url_link": "<url_link>"}})
+# The legacy endpoint through the client's generic `post` (v2 token in the query string).
+legacy = dict(client.post("/url_link/generate", {
+    "ma_app_id": APPID, "app_name": "douyin", "path": "pages/detail/detail", "query": '{"id":"123"}',
+    "expire_time": now + 7200}))
+link = legacy.get("url_link", "")
+check("url link legacy generate", shaped(legacy, url_link=LINK),
+      {"err_no": 0, "err_tips": "", "url_link": "<url_link>"})
+try:
+    client.post("/url_link/generate", {"ma_app_id": APPID, "app_name": "douyin",
+                                        "path": "pages/detail/detail?id=1", "expire_time": now + 7200})
+    legacy_bad = {}
+except ByteDanceError as e:
+    legacy_bad = dict(e.payload, raised=e.code)
+check("url link legacy path with query", legacy_bad,
+      {"err_no": 1, "err_tips": "参数填写错误:path不能携带query", "url_link": "", "raised": 1})
+if link:
+    hop = client.session.get(link, allow_redirects=False)
+    location = hop.headers.get("Location", "")
+    check("url link redirects", [hop.status_code, location.startswith("snssdk1128://microapp?"),
+                                 "app_id=" + APPID in location], [302, True, True])
+
 # --- tasks and talents (seed 001, SPEC §5): an exclusive task, then update_orient_talent ---
 box = basic.promote.taskbox
 now = int(time.time())
