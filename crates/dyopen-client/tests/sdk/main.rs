@@ -1,0 +1,8 @@
+//! SDK tests against a real dyopen server in-process (SQLite temp file, port 0), one binary.
+
+mod helpers;
+
+mod admin;
+mod region;
+mod resilience;
+mod token;
