@@ -1,0 +1,261 @@
+//! The `dyopen` CLI (the real binary, via assert_cmd) against a dyopen server running in-process
+//! on port 0 over a temp SQLite file.
+
+use assert_cmd::Command;
+use dyopen_core::clock::{ManualClock, Timestamp};
+use dyopen_server::{Application, Config};
+use serde_json::Value;
+use std::sync::Arc;
+
+const ADMIN: &str = "cli-test-admin";
+
+/// A server on its own runtime thread, plus a scratch directory for the CLI's cwd and config.
+struct Server {
+    url: String,
+    clock: Arc<ManualClock>,
+    dir: tempfile::TempDir,
+}
+
+fn server() -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config::new(
+        format!("sqlite://{}", dir.path().join("dyopen.db").display()),
+        ADMIN,
+    );
+    config.emulator = true;
+    let clock = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(1_714_521_600)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server_clock = clock.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let app = Application::build_with_clock(config, Some(server_clock))
+                .await
+                .expect("build");
+            tx.send(app.port()).expect("send port");
+            let _ = app.run_until_stopped().await;
+        });
+    });
+    let port = rx.recv().expect("server started");
+    Server {
+        url: format!("http://127.0.0.1:{port}"),
+        clock,
+        dir,
+    }
+}
+
+impl Server {
+    /// `dyopen` with a clean environment pointing at this server.
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("dyopen").expect("binary");
+        for var in [
+            "DYOPEN_URL",
+            "DYOPEN_APPID",
+            "DYOPEN_SECRET",
+            "DYOPEN_ADMIN_TOKEN",
+            "DYOPEN_PROFILE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.current_dir(self.dir.path())
+            .env("DYOPEN_CONFIG", self.dir.path().join("config.toml"))
+            .env("DYOPEN_URL", &self.url)
+            .env("DYOPEN_ADMIN_TOKEN", ADMIN);
+        cmd
+    }
+
+    /// `dyopen` with the app's credentials too.
+    fn app_cmd(&self, app: &(String, String)) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("DYOPEN_APPID", &app.0).env("DYOPEN_SECRET", &app.1);
+        cmd
+    }
+
+    fn create_app(&self, pages: &str) -> (String, String) {
+        let v = json_of(
+            self.cmd()
+                .args(["app", "create", "--name", "cli", "--page", pages, "--json"]),
+        );
+        (
+            v["appid"].as_str().expect("appid").to_owned(),
+            v["secret"].as_str().expect("secret").to_owned(),
+        )
+    }
+}
+
+/// Runs `cmd`, asserts success and parses stdout as JSON.
+fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).expect("utf-8")
+}
+
+#[test]
+fn app_create_list_and_pages() {
+    let s = server();
+    let app = s.create_app("pages/index/index,pages/detail/detail");
+    assert!(app.0.starts_with("tt") && app.1.len() == 32);
+    let list = json_of(s.cmd().args(["app", "list", "--json"]));
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["appid"], app.0.as_str());
+    let text = stdout_of(s.cmd().args(["app", "list"]));
+    assert!(text.starts_with("APPID") && text.contains(&app.0), "{text}");
+    let pages = json_of(s.cmd().args([
+        "app",
+        "pages",
+        &app.0,
+        "--add",
+        "pages/x/x",
+        "--remove",
+        "pages/detail/detail",
+        "--json",
+    ]));
+    assert_eq!(pages, serde_json::json!(["pages/index/index", "pages/x/x"]));
+    let text = stdout_of(s.cmd().args(["app", "pages", &app.0]));
+    assert_eq!(text, "pages/index/index\npages/x/x\n");
+}
+
+#[test]
+fn token_prints_a_token_of_either_kind() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let text = stdout_of(s.app_cmd(&app).arg("token"));
+    assert!(text.starts_with("08") && text.ends_with('\n'), "{text}");
+    let v = json_of(
+        s.app_cmd(&app)
+            .args(["token", "--kind", "client", "--json"]),
+    );
+    assert!(v["access_token"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("clt.")));
+    assert_eq!(v["expires_in"], 7200);
+}
+
+#[test]
+fn region_add_modify_list_delete() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let v = json_of(s.app_cmd(&app).args([
+        "region",
+        "add",
+        "--path",
+        "page/test/index",
+        "130400",
+        "--json",
+    ]));
+    assert!(v["data_id"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("region_")));
+    let text = stdout_of(s.app_cmd(&app).args([
+        "region",
+        "modify",
+        "--path",
+        "page/test/index",
+        "130400",
+        "440300",
+    ]));
+    assert_eq!(text, "moved page page/test/index from 130400 to 440300\n");
+    let list = json_of(s.app_cmd(&app).args(["region", "list", "--json"]));
+    assert_eq!(list[0]["region_id"], "440300");
+    assert_eq!(list[0]["city_name"], "深圳市");
+    let text = stdout_of(s.app_cmd(&app).args(["region", "list"]));
+    assert!(text.contains("广东省 深圳市"), "{text}");
+    s.clock.advance_secs(604_800);
+    stdout_of(
+        s.app_cmd(&app)
+            .args(["region", "delete", "--path", "page/test/index", "440300"]),
+    );
+    assert_eq!(
+        json_of(s.app_cmd(&app).args(["region", "list", "--json"])),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn errors_exit_non_zero_with_one_line_and_json() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let out = s
+        .app_cmd(&app)
+        .args(["region", "add", "--whole", "371200"])
+        .assert()
+        .failure()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).expect("utf-8");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: platform error 10001: 参数不合法:region_id参数不合法"),
+        "{stderr}"
+    );
+    let out = s
+        .app_cmd(&app)
+        .args(["token", "--secret", "wrong", "--json"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json error");
+    assert_eq!(v["error"]["code"], 40017);
+    assert_eq!(v["error"]["message"], "secret 错误");
+    // Missing credentials: a clear one-line cause, no request.
+    let out = s
+        .cmd()
+        .args(["region", "list"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("which app?"));
+    let out = s.cmd().arg("token").assert().failure().get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--appid and --secret"));
+}
+
+#[test]
+fn profiles_supply_settings() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let config = format!(
+        "default_profile = \"other\"\n[profiles.other]\nurl = \"http://127.0.0.1:1\"\n[profiles.local]\nurl = \"{}\"\nappid = \"{}\"\nsecret = \"{}\"\nadmin_token = \"{ADMIN}\"\n",
+        s.url, app.0, app.1
+    );
+    std::fs::write(s.dir.path().join("config.toml"), config).expect("write config");
+    let mut cmd = s.cmd();
+    cmd.env_remove("DYOPEN_URL")
+        .env_remove("DYOPEN_ADMIN_TOKEN");
+    let text = stdout_of(
+        cmd.args(["token", "--profile", "local"])
+            .arg("--json")
+            .args(["--kind", "v2"]),
+    );
+    assert!(text.contains("\"access_token\": \"08"), "{text}");
+    let mut cmd = s.cmd();
+    cmd.env_remove("DYOPEN_URL")
+        .env_remove("DYOPEN_ADMIN_TOKEN");
+    cmd.args(["app", "list"]).assert().failure(); // default profile points nowhere
+    let out = s
+        .cmd()
+        .args(["app", "list", "--profile", "missing"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no profile \"missing\""));
+}
+
+#[test]
+fn completions_are_generated() {
+    let s = server();
+    let text = stdout_of(s.cmd().args(["completions", "bash"]));
+    assert!(
+        text.contains("dyopen") && text.contains("region"),
+        "bash script"
+    );
+    let text = stdout_of(s.cmd().args(["completions", "zsh"]));
+    assert!(text.contains("#compdef dyopen"));
+}
