@@ -20,6 +20,8 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Enables `/_emulator/v1` and the settable clock.
     pub emulator: bool,
+    /// Requests the emulator journal keeps.
+    pub journal_capacity: usize,
 }
 
 impl Config {
@@ -33,6 +35,7 @@ impl Config {
             public_base_url: None,
             redis_url: None,
             emulator: false,
+            journal_capacity: crate::emulator::DEFAULT_JOURNAL_CAPACITY,
         }
     }
 }

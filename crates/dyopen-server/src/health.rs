@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Serialize;
 
 /// Health answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok` or `unavailable`.
     pub status: &'static str,
@@ -16,6 +16,7 @@ pub struct Health {
 }
 
 /// `GET /healthz`.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process answers", body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -24,6 +25,7 @@ pub async fn healthz() -> Json<Health> {
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match state.store.ping().await {
         Ok(()) => (

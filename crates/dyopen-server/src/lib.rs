@@ -12,6 +12,7 @@ pub mod config;
 pub mod emulator;
 pub mod health;
 pub mod http;
+pub mod openapi;
 pub mod startup;
 pub mod state;
 

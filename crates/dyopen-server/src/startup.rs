@@ -1,6 +1,7 @@
 //! Building and running the server: bind, connect and migrate, assemble the routers.
 
 use crate::config::Config;
+use crate::emulator::Emulator;
 use crate::http::{fallback, logid, normalize};
 use crate::state::AppState;
 use crate::{admin, api, emulator, health};
@@ -56,6 +57,12 @@ impl Application {
         let state = AppState {
             store: Arc::new(store.clone()),
             clock,
+            emulator: match (&manual, config.emulator) {
+                (Some(m), true) => {
+                    Some(Arc::new(Emulator::new(m.clone(), config.journal_capacity)))
+                }
+                _ => None,
+            },
             emulator_clock: if config.emulator { manual } else { None },
             admin_token: config.admin_token.as_str().into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
@@ -111,6 +118,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
         .merge(api::router())
         .nest("/admin/v1", admin::router(state.clone()));
     if state.emulator_clock.is_some() {
@@ -132,7 +140,14 @@ pub fn app_service(
     Future: Send,
 > + Clone
        + Send {
-    let routed = router(state.clone()).layer(axum::middleware::from_fn_with_state(
+    let mut routed = router(state.clone());
+    if state.emulator.is_some() {
+        routed = routed.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            emulator::middleware::layer,
+        ));
+    }
+    let routed = routed.layer(axum::middleware::from_fn_with_state(
         state,
         logid::middleware,
     ));

@@ -13,6 +13,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The settable clock, in emulator mode (the same object as `clock`).
     pub emulator_clock: Option<Arc<ManualClock>>,
+    /// Emulator state (journal, faults, demo app), in emulator mode.
+    pub emulator: Option<Arc<crate::emulator::Emulator>>,
     /// Bearer token of the admin API.
     pub admin_token: Arc<str>,
     /// Base of generated URL links, without a trailing slash.

@@ -45,6 +45,10 @@ impl AppStore for SqlStore {
         Ok(())
     }
 
+    async fn wipe_all(&self) -> Result<(), StoreError> {
+        self.wipe().await
+    }
+
     async fn create_app(&self, app: &App) -> Result<(), StoreError> {
         let sql =
             format!("INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");

@@ -193,6 +193,63 @@ impl SqlStore {
         self.read.close().await;
     }
 
+    /// Empties every table but the migrations' own, whatever tables later migrations add.
+    pub(crate) async fn wipe(&self) -> Result<(), StoreError> {
+        use sqlx::Row;
+        let mut conn = self.write.acquire().await.map_err(backend_err)?;
+        let list = match self.backend {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_sqlx_migrations'"
+            }
+        };
+        let names: Vec<String> = sqlx::query(list)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend_err)?
+            .iter()
+            .map(|r| r.try_get::<String, _>("name"))
+            .collect::<Result<_, _>>()
+            .map_err(backend_err)?;
+        if names.is_empty() {
+            return Ok(());
+        }
+        match self.backend {
+            Backend::Postgres => {
+                let sql = format!("TRUNCATE {} CASCADE", names.join(", "));
+                sqlx::query(&sql)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend_err)?;
+            }
+            Backend::Sqlite => {
+                // Foreign keys can only be switched off outside a transaction.
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend_err)?;
+                let mut result = Ok(());
+                for name in &names {
+                    if let Err(e) = sqlx::query(&format!("DELETE FROM \"{name}\""))
+                        .execute(&mut *conn)
+                        .await
+                    {
+                        result = Err(backend_err(e));
+                        break;
+                    }
+                }
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(backend_err)?;
+                result?;
+            }
+        }
+        Ok(())
+    }
+
     /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
     /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with `SQLITE_BUSY`
     /// when another process (a second instance on the same file) holds the lock.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /admin/v1/apps` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAppRequest {
     /// Display name.
     pub name: String,
@@ -22,6 +23,7 @@ pub struct CreateAppRequest {
 
 /// `PATCH /admin/v1/apps/{appid}` body: any subset of the fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateAppRequest {
     /// New display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +44,7 @@ pub struct UpdateAppRequest {
 
 /// An app as the admin API shows it (never with its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppView {
     /// `tt` + 16 hex.
     pub appid: String,
@@ -61,6 +64,7 @@ pub struct AppView {
 
 /// Answer of `POST /admin/v1/apps` and of a secret rotation: the app plus its secret, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppWithSecret {
     /// The app.
     #[serde(flatten)]
@@ -71,6 +75,7 @@ pub struct AppWithSecret {
 
 /// A page of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
@@ -84,6 +89,7 @@ pub struct Page<T> {
 
 /// `POST /admin/v1/apps/{appid}/providers` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GrantProviderRequest {
     /// The service provider's appid.
     pub provider_appid: String,
@@ -91,6 +97,7 @@ pub struct GrantProviderRequest {
 
 /// A provider grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderView {
     /// The app that granted.
     pub appid: String,
@@ -102,6 +109,7 @@ pub struct ProviderView {
 
 /// A city binding as listed by `GET /admin/v1/apps/{appid}/regions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionBindingView {
     /// `region_<19 digits>`.
     pub data_id: String,

@@ -79,6 +79,7 @@ pub mod city_codes {
 
 /// The body of every city-binding answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CityEnvelope {
     /// 0 on success.
     pub err_no: i64,
@@ -160,10 +161,12 @@ pub mod v2_token_codes {
 
 /// An empty JSON object, the `data` of an error answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Empty {}
 
 /// Error body of the v2 token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct V2TokenError {
     /// Non-zero code.
     pub err_no: i64,
@@ -212,6 +215,7 @@ pub mod client_token_codes {
 
 /// The `data` object of a client-token answer, success or error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientTokenData {
     /// `clt.…` on success, `""` on error.
     pub access_token: String,
@@ -225,6 +229,7 @@ pub struct ClientTokenData {
 
 /// Body of every client-token answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientTokenEnvelope {
     /// The token or the error.
     pub data: ClientTokenData,
@@ -283,6 +288,7 @@ pub mod open_codes {
 
 /// Body of every v1/v2 answer; `data` is `{}` on errors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenEnvelope<T> {
     /// 0 on success.
     pub err_no: i64,
@@ -350,6 +356,7 @@ pub mod talents_codes {
 
 /// Body of every talents answer; `data` is `{}` on errors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TalentsEnvelope<T> {
     /// 0 on success.
     pub error: i64,
@@ -425,6 +432,7 @@ pub mod link_codes {
 
 /// Body of every legacy URL-link answer; `url_link` is `""` on errors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkLegacyEnvelope {
     /// 0 on success.
     pub err_no: i64,
@@ -455,6 +463,7 @@ pub struct Admin;
 
 /// The admin error object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminErrorDetail {
     /// A stable snake_case code (`not_found`, `invalid_request`, …).
     pub code: String,
@@ -464,6 +473,7 @@ pub struct AdminErrorDetail {
 
 /// Body of every admin error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminError {
     /// The error.
     pub error: AdminErrorDetail,

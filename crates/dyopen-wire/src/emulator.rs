@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /_emulator/v1/clock` body: exactly one of the fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
     /// Move the clock forward (or back, if negative) and freeze it there.
@@ -19,6 +20,7 @@ pub struct ClockRequest {
 
 /// Answer of `GET`/`POST /_emulator/v1/clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClockResponse {
     /// Unix seconds.
     pub now: i64,
@@ -26,4 +28,149 @@ pub struct ClockResponse {
     pub now_ms: i64,
     /// Whether the clock stands still.
     pub frozen: bool,
+}
+
+/// One journaled request and its answer (`GET /_emulator/v1/journal`). Secrets and tokens are
+/// masked as `***`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JournalEntry {
+    /// Increasing number of the entry since start (or reset).
+    pub seq: u64,
+    /// Clock time of the request (Unix ms).
+    pub at_ms: i64,
+    /// The request's log id.
+    pub log_id: String,
+    /// HTTP method.
+    pub method: String,
+    /// Normalised path (no repeated or trailing slashes).
+    pub path: String,
+    /// Query string with tokens masked, `""` if none.
+    pub query: String,
+    /// The app the request concerned, when known (body `appid`/`ma_app_id`/`app_id`/`client_key`,
+    /// else the app of its token).
+    pub appid: Option<String>,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// Request body: JSON when it parsed, else text.
+    pub request: serde_json::Value,
+    /// Response body: JSON when it parsed, else text (truncated to 64 KiB).
+    pub response: serde_json::Value,
+    /// Whether an injected fault produced the answer.
+    pub injected_fault: bool,
+}
+
+/// Answer of `GET /_emulator/v1/journal`: newest last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JournalPage {
+    /// Matching entries, oldest first.
+    pub entries: Vec<JournalEntry>,
+    /// Capacity of the ring buffer.
+    pub capacity: usize,
+}
+
+/// `POST /_emulator/v1/faults` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultRequest {
+    /// Route path, e.g. `/api/product/v1/app_region_add/` (normalised like requests).
+    pub path: String,
+    /// `system_error` (the route's own system-error envelope), `timeout` (no answer for
+    /// `delay_ms`, then HTTP 504), or `http_500`.
+    pub err_kind: String,
+    /// How many of the next calls fail (≥ 1).
+    pub count: u32,
+    /// For `timeout`: how long to hold the request (default 30000 ms, at most 600000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+}
+
+/// A pending fault (`GET /_emulator/v1/faults`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultView {
+    /// Normalised route path.
+    pub path: String,
+    /// The kind.
+    pub err_kind: String,
+    /// Calls still to fail.
+    pub remaining: u32,
+    /// For `timeout`.
+    pub delay_ms: u64,
+}
+
+/// A fixture for `POST /_emulator/v1/seed` (JSON or YAML) and `dyopen serve --seed-file`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Apps to create, with what belongs to them.
+    #[serde(default)]
+    pub apps: Vec<FixtureApp>,
+}
+
+/// An app of a fixture. Fixed `appid`/`secret` make credentials predictable for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FixtureApp {
+    /// `tt` + 16 hex; generated when absent.
+    #[serde(default)]
+    pub appid: Option<String>,
+    /// 32 hex (any non-empty text is accepted); generated when absent.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Published pages.
+    #[serde(default)]
+    pub pages: Vec<String>,
+    /// qps limit of URL-link generation.
+    #[serde(default)]
+    pub qps_limit: Option<i64>,
+    /// Daily URL-link quota.
+    #[serde(default)]
+    pub daily_link_quota: Option<i64>,
+    /// `active` or `banned`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Apps allowed to act for this one (they must be in the fixture or already stored).
+    #[serde(default)]
+    pub providers: Vec<String>,
+    /// City bindings, added in order at the current clock time.
+    #[serde(default)]
+    pub regions: Vec<FixtureRegion>,
+}
+
+/// A city binding of a fixture.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FixtureRegion {
+    /// 1 whole app, 2 page.
+    pub bind_type: i64,
+    /// City code.
+    pub region_id: String,
+    /// Page path for bind_type 2.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// Answer of `POST /_emulator/v1/seed`: the apps created, with their secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeedResponse {
+    /// The apps, in fixture order.
+    pub apps: Vec<crate::admin::AppWithSecret>,
+}
+
+/// Answer of `POST /_emulator/v1/reset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetResponse {
+    /// The demo app after the reset (same credentials as before), if there is one.
+    pub demo: Option<crate::admin::AppWithSecret>,
+    /// Apps re-created from the start-up fixture.
+    pub seeded: Vec<crate::admin::AppWithSecret>,
 }

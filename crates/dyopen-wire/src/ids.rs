@@ -143,3 +143,43 @@ mod tests {
         }
     }
 }
+
+#[cfg(feature = "openapi")]
+mod schema {
+    //! OpenAPI schemas: an id or time is a decimal string or an integer.
+    use super::{FlexId, FlexInt};
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+
+    fn string_or_integer(pattern: &str, description: &str) -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(pattern)),
+            )
+            .item(ObjectBuilder::new().schema_type(Type::Integer))
+            .description(Some(description))
+            .into()
+    }
+
+    impl utoipa::PartialSchema for FlexId {
+        fn schema() -> RefOr<Schema> {
+            string_or_integer(
+                "^[0-9]{1,20}$",
+                "A 64-bit id as a JSON integer or a decimal string; answered as a string.",
+            )
+        }
+    }
+    impl utoipa::ToSchema for FlexId {}
+
+    impl utoipa::PartialSchema for FlexInt {
+        fn schema() -> RefOr<Schema> {
+            string_or_integer(
+                "^-?[0-9]{1,19}$",
+                "An integer (e.g. Unix seconds) as a JSON integer or a decimal string.",
+            )
+        }
+    }
+    impl utoipa::ToSchema for FlexInt {}
+}

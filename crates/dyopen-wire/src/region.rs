@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// `app_region_add` body: `{"bind_type": 2, "region_id": "130400", "path": "page/test/index"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionAddRequest {
     /// 1 whole app, 2 one page.
     pub bind_type: Option<i64>,
@@ -21,6 +22,7 @@ pub struct RegionAddRequest {
 
 /// `app_region_delete` body: `{"region_id": "440300", "path": "path/test/index"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionDeleteRequest {
     /// The bound city.
     pub region_id: Option<String>,
@@ -33,6 +35,7 @@ pub struct RegionDeleteRequest {
 
 /// `app_region_modify` body: `{"origin_region": "440300", "current_region": "440400", "path": "…"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionModifyRequest {
     /// The currently bound city.
     pub origin_region: Option<String>,

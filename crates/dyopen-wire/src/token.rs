@@ -12,6 +12,7 @@ pub const TOKEN_TTL_SECS: i64 = 7200;
 /// {"appid": "ttabc…", "secret": "…", "grant_type": "client_credential"}
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct V2TokenRequest {
     /// The app.
     pub appid: Option<String>,
@@ -23,6 +24,7 @@ pub struct V2TokenRequest {
 
 /// `data` of a successful v2 token answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct V2TokenData {
     /// `08…`.
     pub access_token: String,
@@ -32,6 +34,7 @@ pub struct V2TokenData {
 
 /// A successful v2 token answer: `{err_no:0, err_tips:"success", data}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct V2TokenResponse {
     /// 0.
     pub err_no: i64,
@@ -57,6 +60,7 @@ impl V2TokenResponse {
 
 /// `POST /oauth/client_token/` body (JSON or form); for mini-programs `client_key` is the appid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientTokenRequest {
     /// The appid.
     pub client_key: Option<String>,

@@ -56,6 +56,13 @@ pub struct ServeArgs {
     /// Create a demo app (page pages/index/index) and print its credentials and a curl line.
     #[arg(long, env = "DYOPEN_DEMO")]
     demo: bool,
+    /// Emulator: a fixture (JSON or YAML) loaded on start when the database has no apps, and
+    /// again by every reset.
+    #[arg(long, env = "DYOPEN_SEED_FILE", requires = "emulator")]
+    seed_file: Option<PathBuf>,
+    /// Emulator: how many requests the journal keeps.
+    #[arg(long, env = "DYOPEN_JOURNAL_CAPACITY", default_value_t = dyopen_server::emulator::DEFAULT_JOURNAL_CAPACITY)]
+    journal_capacity: usize,
     /// SQLite durability: normal survives a process kill, full survives a power cut.
     #[arg(
         long,
@@ -162,19 +169,43 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.public_base_url = args.public_base_url.clone();
     config.redis_url = args.redis_url.clone();
     config.emulator = args.emulator;
+    config.journal_capacity = args.journal_capacity.max(1);
     config.sqlite_sync = match args.sqlite_synchronous {
         SyncMode::Normal => SqliteSync::Normal,
         SyncMode::Full => SqliteSync::Full,
     };
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.addr());
-    if args.demo {
+    let state = app.state().clone();
+    let empty = state
+        .store
+        .list_apps(0, 1)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading apps: {e}"))?
+        .1
+        == 0;
+    if let (Some(emu), Some(path)) = (state.emulator.clone(), args.seed_file.as_ref()) {
+        let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let fixture = dyopen_server::emulator::parse_fixture(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if empty {
+            let seeded = dyopen_server::emulator::apply_fixture(&state, &fixture)
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding {}: {e:?}", path.display()))?;
+            for a in seeded.apps {
+                println!("seeded app: appid {} secret {}", a.app.appid, a.secret);
+            }
+        }
+        emu.set_startup_fixture(fixture);
+    }
+    // The emulator creates a demo app on its first start (an empty database).
+    if args.demo || (args.emulator && empty && args.seed_file.is_none()) {
         let req = CreateAppRequest {
             name: "demo".into(),
             pages: vec!["pages/index/index".into()],
             ..Default::default()
         };
-        let demo = dyopen_server::admin::create_app(app.state(), req)
+        let demo = dyopen_server::admin::create_app(&state, req)
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo app: {e:?}"))?;
         println!("demo app: appid {} secret {}", demo.app.appid, demo.secret);
@@ -182,6 +213,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             "try: curl -s -X POST {base}/oauth/client_token/ -H 'Content-Type: application/json' -d '{{\"client_key\":\"{}\",\"client_secret\":\"{}\",\"grant_type\":\"client_credential\"}}'",
             demo.app.appid, demo.secret
         );
+        if let Some(emu) = &state.emulator {
+            emu.set_demo(dyopen_server::emulator::DemoCredentials {
+                appid: demo.app.appid.clone(),
+                secret: demo.secret.clone(),
+            });
+        }
     }
     tracing::info!("listening on {base}");
     app.run_until(shutdown_signal()).await

@@ -206,3 +206,96 @@ fn serve_help_lists_every_setting_with_its_env_var() {
         assert!(text.contains(var), "{var} missing from --help");
     }
 }
+
+#[test]
+fn emulator_creates_a_demo_app_on_first_start_and_reset_keeps_its_credentials() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("emu.db");
+    let mut server = start(&db, &["--emulator"]);
+    let demo = server
+        .lines
+        .iter()
+        .find(|l| l.starts_with("demo app:"))
+        .expect("demo line on first start");
+    let words: Vec<&str> = demo.split_whitespace().collect();
+    let (appid, secret) = (words[3].to_owned(), words[5].to_owned());
+    let (other, _) = admin_create_app(&server.base_url);
+    let v: Value = http()
+        .post(format!("{}/_emulator/v1/reset", server.base_url))
+        .send()
+        .expect("reset")
+        .json()
+        .expect("json");
+    assert_eq!(v["demo"]["appid"], appid.as_str(), "{v}");
+    assert!(
+        token(&server.base_url, &appid, &secret).starts_with("clt."),
+        "demo credentials survive a reset"
+    );
+    let status = http()
+        .get(format!("{}/admin/v1/apps/{other}", server.base_url))
+        .bearer_auth(ADMIN)
+        .send()
+        .expect("get")
+        .status();
+    assert_eq!(status, 404, "other apps are gone");
+    server.child.kill().ok();
+    server.child.wait().ok();
+
+    // A second start on the same file finds apps and creates no new demo app.
+    let mut again = start(&db, &["--emulator"]);
+    assert!(
+        !again.lines.iter().any(|l| l.starts_with("demo app:")),
+        "{:?}",
+        again.lines
+    );
+    again.child.kill().ok();
+    again.child.wait().ok();
+}
+
+#[test]
+fn seed_file_loads_on_start_and_on_every_reset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = dir.path().join("fixture.yaml");
+    std::fs::write(
+        &fixture,
+        "apps:\n  - appid: tt0000000000000001\n    secret: s3cret\n    name: fixed\n    pages: [pages/index/index]\n    regions:\n      - {bind_type: 1, region_id: \"440300\"}\n",
+    )
+    .expect("write fixture");
+    let mut server = start(
+        &dir.path().join("seed.db"),
+        &[
+            "--emulator",
+            "--seed-file",
+            fixture.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(
+        server
+            .lines
+            .iter()
+            .any(|l| l.contains("seeded app: appid tt0000000000000001")),
+        "{:?}",
+        server.lines
+    );
+    assert!(token(&server.base_url, "tt0000000000000001", "s3cret").starts_with("clt."));
+    let v: Value = http()
+        .post(format!("{}/_emulator/v1/reset", server.base_url))
+        .send()
+        .expect("reset")
+        .json()
+        .expect("json");
+    assert_eq!(v["seeded"][0]["appid"], "tt0000000000000001");
+    let list: Value = http()
+        .get(format!(
+            "{}/admin/v1/apps/tt0000000000000001/regions",
+            server.base_url
+        ))
+        .bearer_auth(ADMIN)
+        .send()
+        .expect("list")
+        .json()
+        .expect("json");
+    assert_eq!(list[0]["region_id"], "440300");
+    server.child.kill().ok();
+    server.child.wait().ok();
+}

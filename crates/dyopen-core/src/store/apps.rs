@@ -11,6 +11,8 @@ use async_trait::async_trait;
 pub trait AppStore: Send + Sync {
     /// Checks the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Deletes every row of every table (the emulator's reset); the schema stays.
+    async fn wipe_all(&self) -> Result<(), StoreError>;
     /// Inserts an app (its appid is new; a clash is [`StoreError::Conflict`]).
     async fn create_app(&self, app: &App) -> Result<(), StoreError>;
     /// The app, if it exists.

@@ -65,6 +65,8 @@ pub async fn create_app(
 }
 
 /// `POST /admin/v1/apps` `{"name", "pages"}` → 201 with the secret (shown once).
+#[utoipa::path(post, path = "/admin/v1/apps", tag = "admin", security(("admin_token" = [])), request_body = CreateAppRequest,
+    responses((status = 201, description = "The app and its secret (shown once)", body = AppWithSecret), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn create(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<CreateAppRequest, Admin>,
@@ -73,6 +75,8 @@ pub async fn create(
 }
 
 /// `GET /admin/v1/apps?page=&page_size=`.
+#[utoipa::path(get, path = "/admin/v1/apps", tag = "admin", security(("admin_token" = [])), params(("page" = Option<u64>, Query, description = "1-based"), ("page_size" = Option<u64>, Query, description = "1-200, default 50")),
+    responses((status = 200, description = "A page of apps", body = Page<AppView>), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     WireQuery(paging, _): WireQuery<Paging, Admin>,
@@ -92,6 +96,8 @@ pub async fn list(
 }
 
 /// `GET /admin/v1/apps/{appid}`.
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
+    responses((status = 200, body = AppView), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -107,6 +113,8 @@ pub async fn get(
 }
 
 /// `PATCH /admin/v1/apps/{appid}` with any of name, pages, qps_limit, daily_link_quota, status.
+#[utoipa::path(patch, path = "/admin/v1/apps/{appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)), request_body = UpdateAppRequest,
+    responses((status = 200, body = AppView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn update(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -153,6 +161,8 @@ pub async fn update(
 }
 
 /// `POST /admin/v1/apps/{appid}/secret`: a new secret (shown once); every live token is revoked.
+#[utoipa::path(post, path = "/admin/v1/apps/{appid}/secret", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
+    responses((status = 200, description = "The new secret (shown once); live tokens are revoked", body = AppWithSecret), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Path(appid): Path<String>,

@@ -3,8 +3,8 @@
 
 pub mod apps;
 mod auth;
-mod providers;
-mod regions;
+pub(crate) mod providers;
+pub(crate) mod regions;
 
 use crate::http::ApiError;
 use crate::state::AppState;

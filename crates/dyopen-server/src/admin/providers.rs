@@ -22,6 +22,8 @@ async fn existing(state: &AppState, appid: &str) -> Result<AppId, ApiError<Admin
 }
 
 /// `POST /admin/v1/apps/{appid}/providers {"provider_appid"}` → 201.
+#[utoipa::path(post, path = "/admin/v1/apps/{appid}/providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)), request_body = GrantProviderRequest,
+    responses((status = 201, body = ProviderView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn grant(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -53,6 +55,8 @@ pub async fn grant(
 }
 
 /// `GET /admin/v1/apps/{appid}/providers`.
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
+    responses((status = 200, body = Vec<ProviderView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -76,6 +80,8 @@ pub async fn list(
 }
 
 /// `DELETE /admin/v1/apps/{appid}/providers/{provider_appid}` → 204, or 404 without a grant.
+#[utoipa::path(delete, path = "/admin/v1/apps/{appid}/providers/{provider_appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path), ("provider_appid" = String, Path)),
+    responses((status = 204, description = "Revoked"), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
 pub async fn revoke(
     State(state): State<AppState>,
     Path((appid, provider)): Path<(String, String)>,

@@ -11,3 +11,42 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new().merge(token::router()).merge(region::router())
 }
+
+use crate::http::ApiError;
+use axum::response::{IntoResponse, Response};
+use dyopen_wire::dialect::{
+    Admin, City, CityAdd, ClientToken, Dialect, LinkLegacy, Open, Talents, V2Token,
+};
+use dyopen_wire::ParamProblem;
+
+/// An error produced for a path outside its handler (emulator faults, oversized journaled bodies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutOfBandError {
+    /// The route's system error.
+    System,
+    /// The route's parameter error.
+    Param(ParamProblem),
+}
+
+fn render<D: Dialect>(e: OutOfBandError) -> Response {
+    match e {
+        OutOfBandError::System => {
+            ApiError::<D>::system("injected system_error fault").into_response()
+        }
+        OutOfBandError::Param(p) => ApiError::<D>::param(p).into_response(),
+    }
+}
+
+/// `e` answered in the dialect of the open API at `path` (normalised); admin JSON elsewhere.
+pub fn error_for_path(path: &str, e: OutOfBandError) -> Response {
+    match path {
+        "/api/product/v1/app_region_add" => render::<CityAdd>(e),
+        p if p.starts_with("/api/product/v1/app_region_") => render::<City>(e),
+        "/api/apps/v2/token" => render::<V2Token>(e),
+        "/oauth/client_token" => render::<ClientToken>(e),
+        "/api/apps/url_link/generate" => render::<LinkLegacy>(e),
+        p if p.starts_with("/api/apps/v1/") || p.starts_with("/api/match/v2/") => render::<Open>(e),
+        p if p.starts_with("/api/apps/taskbox/") => render::<Talents>(e),
+        _ => render::<Admin>(e),
+    }
+}

@@ -1,12 +1,98 @@
-//! `/_emulator/v1` (SPEC §7), mounted only with `--emulator`: the settable clock.
+//! `/_emulator/v1` (SPEC §7), mounted only with `--emulator`: the settable clock, reset, seed,
+//! the request journal and fault injection. [`Emulator`] holds their state; its middleware
+//! ([`middleware::layer`]) journals every request and fires injected faults.
 
-mod clock;
+pub(crate) mod clock;
+pub(crate) mod faults;
+pub(crate) mod fixture;
+pub(crate) mod journal;
+pub mod middleware;
+pub(crate) mod reset;
 
 use crate::state::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use dyopen_core::clock::ManualClock;
+use dyopen_wire::emulator::Fixture;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use faults::{FaultKind, Faults};
+pub use fixture::{apply_fixture, parse_fixture};
+pub use journal::Journal;
+
+/// Default number of requests the journal keeps.
+pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
+
+/// Credentials of the demo app, kept so a reset re-creates it unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoCredentials {
+    /// Its appid.
+    pub appid: String,
+    /// Its secret in clear (emulator only).
+    pub secret: String,
+}
+
+/// State of emulator mode.
+pub struct Emulator {
+    /// The settable clock (also `AppState::clock`).
+    pub clock: Arc<ManualClock>,
+    /// Recent requests.
+    pub journal: Mutex<Journal>,
+    /// Pending injected faults.
+    pub faults: Mutex<Faults>,
+    demo: Mutex<Option<DemoCredentials>>,
+    startup_fixture: Mutex<Option<Fixture>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Emulator {
+    /// Emulator state around `clock`, keeping `journal_capacity` requests.
+    pub fn new(clock: Arc<ManualClock>, journal_capacity: usize) -> Self {
+        Self {
+            clock,
+            journal: Mutex::new(Journal::new(journal_capacity)),
+            faults: Mutex::new(Faults::default()),
+            demo: Mutex::new(None),
+            startup_fixture: Mutex::new(None),
+        }
+    }
+    /// Remembers the demo app so a reset re-creates it with the same credentials.
+    pub fn set_demo(&self, demo: DemoCredentials) {
+        *lock(&self.demo) = Some(demo);
+    }
+    /// The demo app's credentials, if there is one.
+    pub fn demo(&self) -> Option<DemoCredentials> {
+        lock(&self.demo).clone()
+    }
+    /// Remembers the start-up fixture (`--seed-file`): a reset loads it again.
+    pub fn set_startup_fixture(&self, fixture: Fixture) {
+        *lock(&self.startup_fixture) = Some(fixture);
+    }
+    fn startup_fixture(&self) -> Option<Fixture> {
+        lock(&self.startup_fixture).clone()
+    }
+    /// The journal, locked.
+    pub fn journal(&self) -> MutexGuard<'_, Journal> {
+        lock(&self.journal)
+    }
+    /// The faults, locked.
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        lock(&self.faults)
+    }
+}
 
 /// The emulator routes (nested under `/_emulator/v1`).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/clock", get(clock::read).post(clock::set))
+    Router::new()
+        .route("/clock", get(clock::read).post(clock::set))
+        .route("/reset", post(reset::reset))
+        .route("/seed", post(fixture::seed))
+        .route("/journal", get(journal::list).delete(journal::clear))
+        .route(
+            "/faults",
+            get(faults::list).post(faults::add).delete(faults::clear),
+        )
 }

@@ -5,6 +5,9 @@
 mod helpers;
 
 mod admin;
+mod emulator;
+mod fuzz;
+mod openapi;
 mod region;
 mod token;
 mod wire;

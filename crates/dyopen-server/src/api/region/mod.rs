@@ -1,9 +1,9 @@
 //! City binding (关联城市, seed 000): `POST /api/product/v1/app_region_add|delete|modify/`.
 
-mod add;
-mod delete;
+pub(crate) mod add;
+pub(crate) mod delete;
 mod errors;
-mod modify;
+pub(crate) mod modify;
 
 use crate::state::AppState;
 use axum::routing::post;

@@ -11,6 +11,9 @@ use dyopen_wire::dialect::{client_token_codes as codes, ClientToken};
 use dyopen_wire::token::{client_token_success, ClientTokenRequest, ClientTokenResponse};
 
 /// Issues a client token.
+#[utoipa::path(post, path = "/oauth/client_token/", tag = "tokens",
+    request_body(content = dyopen_wire::token::ClientTokenRequest, description = "JSON or application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Token, or `message: error` with data.error_code 10002 参数错误, 10003 client_key 不存在, 10013 client_key 或者 client_secret 报错, 2190002 系统错误", body = dyopen_wire::dialect::ClientTokenEnvelope)))]
 pub async fn handler(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClientTokenRequest, ClientToken>,

@@ -1,7 +1,7 @@
 //! Token endpoints (SPEC §3): `POST /api/apps/v2/token` and `POST /oauth/client_token/`.
 
-mod client;
-mod v2;
+pub(crate) mod client;
+pub(crate) mod v2;
 
 use crate::state::AppState;
 use axum::routing::post;

@@ -1,0 +1,166 @@
+//! Fixtures: `POST /_emulator/v1/seed` (JSON, or YAML when the body does not start with `{`)
+//! and `dyopen serve --seed-file`: apps with fixed or generated credentials, pages, quotas,
+//! provider grants and city bindings. Every app is validated before anything is written.
+
+use crate::admin::apps::view;
+use crate::http::extract::read_body;
+use crate::http::ApiError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::Json;
+use dyopen_core::app::{self, App, AppId, AppSecret, AppStatus, PublishedPages};
+use dyopen_core::region::AddBinding;
+use dyopen_wire::admin::AppWithSecret;
+use dyopen_wire::dialect::Admin;
+use dyopen_wire::emulator::{Fixture, FixtureApp, SeedResponse};
+
+fn bad(message: impl Into<String>) -> ApiError<Admin> {
+    crate::admin::error(StatusCode::BAD_REQUEST, message)
+}
+
+/// Parses a fixture from JSON or YAML text.
+pub fn parse_fixture(bytes: &[u8]) -> Result<Fixture, String> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        serde_json::from_slice(bytes).map_err(|e| format!("fixture JSON: {e}"))
+    } else {
+        serde_norway::from_slice(bytes).map_err(|e| format!("fixture YAML: {e}"))
+    }
+}
+
+fn build_app(
+    state: &AppState,
+    f: &FixtureApp,
+    at: usize,
+) -> Result<(App, AppSecret), ApiError<Admin>> {
+    let ctx = |e: dyopen_core::app::AppError| bad(format!("apps[{at}]: {e}"));
+    let appid = match &f.appid {
+        Some(a) => AppId::parse(a).map_err(ctx)?,
+        None => AppId::generate(),
+    };
+    let secret = match f.secret.as_deref() {
+        Some("") => return Err(bad(format!("apps[{at}]: secret must not be empty"))),
+        Some(s) => AppSecret::presented(s),
+        None => AppSecret::generate(),
+    };
+    let app = App {
+        appid,
+        name: app::parse_name(&f.name).map_err(ctx)?,
+        secret_hash: secret.hash(),
+        pages: PublishedPages::parse(&f.pages).map_err(ctx)?,
+        qps_limit: app::parse_quota("qps_limit", f.qps_limit.unwrap_or(app::DEFAULT_QPS_LIMIT))
+            .map_err(ctx)?,
+        daily_link_quota: app::parse_quota(
+            "daily_link_quota",
+            f.daily_link_quota.unwrap_or(app::DEFAULT_DAILY_LINK_QUOTA),
+        )
+        .map_err(ctx)?,
+        status: AppStatus::parse(f.status.as_deref().unwrap_or("active")).map_err(ctx)?,
+        created_at: state.clock.now().secs(),
+    };
+    Ok((app, secret))
+}
+
+/// Creates one fixture app (no regions or providers); answers it with its secret.
+pub(crate) async fn create_with_secret(
+    state: &AppState,
+    f: &FixtureApp,
+) -> Result<AppWithSecret, ApiError<Admin>> {
+    let (app, secret) = build_app(state, f, 0)?;
+    store_app(state, &app, &secret).await
+}
+
+async fn store_app(
+    state: &AppState,
+    app: &App,
+    secret: &AppSecret,
+) -> Result<AppWithSecret, ApiError<Admin>> {
+    state.store.create_app(app).await.map_err(|e| match e {
+        dyopen_core::StoreError::Conflict(_) => crate::admin::error(
+            StatusCode::CONFLICT,
+            format!("app {} already exists", app.appid),
+        ),
+        other => ApiError::system(other),
+    })?;
+    Ok(AppWithSecret {
+        app: view(app),
+        secret: secret.expose().to_owned(),
+    })
+}
+
+/// Validates the whole fixture, then creates its apps, grants and bindings in order.
+pub async fn apply_fixture(
+    state: &AppState,
+    fixture: &Fixture,
+) -> Result<SeedResponse, ApiError<Admin>> {
+    let mut built = Vec::with_capacity(fixture.apps.len());
+    for (i, f) in fixture.apps.iter().enumerate() {
+        let (app, secret) = build_app(state, f, i)?;
+        let bindings = f
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(j, r)| {
+                AddBinding::parse(Some(r.bind_type), Some(&r.region_id), r.path.as_deref())
+                    .map_err(|e| bad(format!("apps[{i}].regions[{j}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let providers = f
+            .providers
+            .iter()
+            .map(|p| AppId::parse(p).map_err(|e| bad(format!("apps[{i}].providers: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        built.push((app, secret, bindings, providers));
+    }
+    let mut apps = Vec::with_capacity(built.len());
+    for (app, secret, _, _) in &built {
+        apps.push(store_app(state, app, secret).await?);
+    }
+    let now = state.clock.now();
+    for (i, (app, _, bindings, providers)) in built.iter().enumerate() {
+        for p in providers {
+            state
+                .store
+                .grant_provider(&app.appid, p, now)
+                .await
+                .map_err(ApiError::system)?;
+        }
+        for (j, b) in bindings.iter().enumerate() {
+            state
+                .store
+                .region_add(&app.appid, b, now)
+                .await
+                .map_err(|e| bad(format!("apps[{i}].regions[{j}]: {e}")))?;
+        }
+    }
+    Ok(SeedResponse { apps })
+}
+
+/// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.
+#[utoipa::path(post, path = "/_emulator/v1/seed", tag = "emulator", request_body(content = dyopen_wire::emulator::Fixture, description = "JSON, or YAML of the same shape"),
+    responses((status = 201, body = SeedResponse), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
+pub async fn seed(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<(StatusCode, Json<SeedResponse>), ApiError<Admin>> {
+    let (_, bytes) = read_body(req).await.map_err(ApiError::param)?;
+    let fixture = parse_fixture(&bytes).map_err(bad)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(apply_fixture(&state, &fixture).await?),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_and_json_fixtures_parse_alike() {
+        let yaml = b"apps:\n  - name: shop\n    appid: tt0123456789abcdef\n    pages: [pages/index/index]\n    regions:\n      - {bind_type: 1, region_id: \"440300\"}\n";
+        let json = br#"{"apps":[{"name":"shop","appid":"tt0123456789abcdef","pages":["pages/index/index"],"regions":[{"bind_type":1,"region_id":"440300"}]}]}"#;
+        assert_eq!(parse_fixture(yaml).unwrap(), parse_fixture(json).unwrap());
+        assert!(parse_fixture(b"apps: [{nme: x}]").is_err());
+    }
+}

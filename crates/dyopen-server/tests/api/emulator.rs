@@ -1,0 +1,363 @@
+//! Emulator API (SPEC §7): reset, seed, journal, fault injection, and the clock driving rules.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+const ADD: &str = "/api/product/v1/app_region_add/";
+const MODIFY: &str = "/api/product/v1/app_region_modify/";
+
+async fn emu(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app
+        .http
+        .request(method, format!("{}/_emulator/v1{path}", app.base_url));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        },
+    )
+}
+
+backend_tests!(
+    reset_empties_everything_and_returns_to_real_time,
+    seed_loads_apps_credentials_and_bindings,
+);
+
+async fn reset_empties_everything_and_returns_to_real_time(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (mini, t) = app.app_with_token().await;
+    app.post(
+        ADD,
+        Some(&t),
+        &json!({"bind_type": 1, "region_id": "440300"}),
+    )
+    .await;
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": ADD, "err_kind": "http_500", "count": 5})),
+    )
+    .await;
+    let (status, v) = emu(&app, reqwest::Method::POST, "/reset", None).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, journal) = emu(&app, reqwest::Method::GET, "/journal", None).await;
+    assert_eq!(journal["entries"], json!([]));
+    let (status, _) = app
+        .admin(reqwest::Method::GET, &format!("/apps/{}", mini.appid), None)
+        .await;
+    assert_eq!(status, 404);
+    let (_, clock) = emu(&app, reqwest::Method::GET, "/clock", None).await;
+    assert_eq!(clock["frozen"], false);
+    let (_, faults) = emu(&app, reqwest::Method::GET, "/faults", None).await;
+    assert_eq!(faults, json!([]));
+    let (_, list) = app.admin(reqwest::Method::GET, "/apps", None).await;
+    assert_eq!(list["total"], 0);
+}
+
+async fn seed_loads_apps_credentials_and_bindings(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let yaml = "apps:\n  - appid: tt00000000000000aa\n    secret: fixture-secret\n    name: shop\n    pages: [pages/index/index]\n    providers: [tt00000000000000bb]\n    regions:\n      - {bind_type: 2, region_id: \"440300\", path: p/a}\n      - {bind_type: 2, region_id: \"130400\", path: p/b}\n  - appid: tt00000000000000bb\n    name: provider\n";
+    let res = app
+        .http
+        .post(format!("{}/_emulator/v1/seed", app.base_url))
+        .body(yaml)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["apps"][0]["secret"], "fixture-secret");
+    assert_eq!(v["apps"][1]["secret"].as_str().unwrap().len(), 32);
+    let mini = TestMiniApp {
+        appid: "tt00000000000000aa".into(),
+        secret: "fixture-secret".into(),
+    };
+    let t = app.client_token(&mini).await;
+    let (_, list) = app
+        .admin(
+            reqwest::Method::GET,
+            "/apps/tt00000000000000aa/regions",
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (_, providers) = app
+        .admin(
+            reqwest::Method::GET,
+            "/apps/tt00000000000000aa/providers",
+            None,
+        )
+        .await;
+    assert_eq!(providers[0]["provider_appid"], "tt00000000000000bb");
+    let (_, v) = app
+        .post(
+            ADD,
+            Some(&t),
+            &json!({"bind_type": 2, "region_id": "440300", "path": "p/a"}),
+        )
+        .await;
+    assert_eq!(v["err_msg"], "当前小程序或页面已绑定该区域");
+    // The same appid again is a conflict; a bad fixture names the offending entry; nothing is written.
+    let (status, _) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/seed",
+        Some(json!({"apps": [{"appid": "tt00000000000000aa", "name": "x"}]})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, v) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/seed",
+        Some(json!({"apps": [{"name": "ok"}, {"name": "bad", "regions": [{"bind_type": 1, "region_id": "440000"}]}]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("apps[1].regions[0]"),
+        "{v}"
+    );
+    let (_, list) = app.admin(reqwest::Method::GET, "/apps", None).await;
+    assert_eq!(list["total"], 2);
+}
+
+#[tokio::test]
+async fn journal_records_requests_with_secrets_masked_and_filters() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (mini, t) = app.app_with_token().await;
+    let (other, t2) = app.app_with_token().await;
+    app.post(
+        ADD,
+        Some(&t),
+        &json!({"bind_type": 1, "region_id": "440300"}),
+    )
+    .await;
+    app.post(
+        "//api/product/v1/app_region_add/",
+        Some(&t2),
+        &json!({"bind_type": 1, "region_id": "130400"}),
+    )
+    .await;
+    let (_, page) = emu(
+        &app,
+        reqwest::Method::GET,
+        &format!("/journal?appid={}", mini.appid),
+        None,
+    )
+    .await;
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{page}"); // the token request and the add
+    assert_eq!(entries[0]["path"], "/oauth/client_token");
+    assert_eq!(entries[0]["request"]["client_secret"], "***");
+    assert_eq!(entries[0]["response"]["data"]["access_token"], "***");
+    assert_eq!(entries[1]["path"], "/api/product/v1/app_region_add");
+    assert_eq!(entries[1]["response"]["err_no"], 0);
+    assert_eq!(entries[1]["log_id"], entries[1]["response"]["log_id"]);
+    let (_, page) = emu(
+        &app,
+        reqwest::Method::GET,
+        &format!("/journal?path={ADD}&limit=1"),
+        None,
+    )
+    .await;
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["appid"], other.appid.as_str());
+    // Admin calls are journaled with the secret masked.
+    let (_, page) = emu(
+        &app,
+        reqwest::Method::GET,
+        "/journal?path=/admin/v1/apps",
+        None,
+    )
+    .await;
+    assert!(page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["response"]["secret"] == "***"));
+}
+
+#[tokio::test]
+async fn journal_is_bounded() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.journal_capacity = 5)
+        .await
+        .unwrap();
+    for _ in 0..8 {
+        app.post("/api/apps/v2/token", None, &json!({})).await;
+    }
+    let (_, page) = emu(&app, reqwest::Method::GET, "/journal?limit=100", None).await;
+    assert_eq!(page["capacity"], 5);
+    let seqs: Vec<i64> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, vec![4, 5, 6, 7, 8]);
+}
+
+#[tokio::test]
+async fn faults_fire_exactly_count_times_in_the_routes_dialect() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (_, t) = app.app_with_token().await;
+    let (status, _) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": ADD, "err_kind": "system_error", "count": 2})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let body = json!({"bind_type": 1, "region_id": "440300"});
+    for _ in 0..2 {
+        let (status, v) = app.post(ADD, Some(&t), &body).await;
+        assert_eq!(
+            (status, redact(v)),
+            (
+                200,
+                json!({"err_no": 10000, "err_msg": "系统错误", "log_id": "[log_id]", "data_id": ""})
+            )
+        );
+    }
+    assert_eq!(app.post(ADD, Some(&t), &body).await.1["err_no"], 0);
+
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": "/api/apps/v2/token/", "err_kind": "system_error", "count": 1})),
+    )
+    .await;
+    let (_, v) = app.post("/api/apps/v2/token", None, &json!({})).await;
+    assert_eq!(v, json!({"err_no": -1, "err_tips": "系统错误", "data": {}}));
+
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": "/oauth/client_token", "err_kind": "http_500", "count": 1})),
+    )
+    .await;
+    let res = app
+        .http
+        .post(format!("{}/oauth/client_token/", app.base_url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 500);
+    let res = app
+        .http
+        .post(format!("{}/oauth/client_token/", app.base_url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": MODIFY, "err_kind": "timeout", "count": 1, "delay_ms": 20})),
+    )
+    .await;
+    let res = app
+        .http
+        .post(format!("{}{MODIFY}", app.base_url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 504);
+    let (_, page) = emu(
+        &app,
+        reqwest::Method::GET,
+        "/journal?path=/oauth/client_token",
+        None,
+    )
+    .await;
+    let fired: Vec<bool> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["injected_fault"].as_bool().unwrap())
+        .collect();
+    assert!(fired.contains(&true) && fired.contains(&false));
+
+    for bad in [
+        json!({"path": ADD, "err_kind": "explode", "count": 1}),
+        json!({"path": ADD, "err_kind": "http_500", "count": 0}),
+        json!({"path": "/_emulator/v1/clock", "err_kind": "http_500", "count": 1}),
+    ] {
+        let (status, _) = emu(&app, reqwest::Method::POST, "/faults", Some(bad.clone())).await;
+        assert_eq!(status, 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn clock_over_http_moves_the_7_day_throttle() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (mini, t) = app.app_with_token().await;
+    app.post(
+        ADD,
+        Some(&t),
+        &json!({"bind_type": 1, "region_id": "440300"}),
+    )
+    .await;
+    let (_, v) = app
+        .post(
+            MODIFY,
+            Some(&t),
+            &json!({"origin_region": "440300", "current_region": "130400"}),
+        )
+        .await;
+    assert_eq!(v["err_no"], 0);
+    let (_, v) = app
+        .post(
+            MODIFY,
+            Some(&t),
+            &json!({"origin_region": "130400", "current_region": "440300"}),
+        )
+        .await;
+    assert_eq!(v["err_no"], 10101);
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/clock",
+        Some(json!({"advance_seconds": 604_800})),
+    )
+    .await;
+    let t = app.client_token(&mini).await;
+    let (_, v) = app
+        .post(
+            MODIFY,
+            Some(&t),
+            &json!({"origin_region": "130400", "current_region": "440300"}),
+        )
+        .await;
+    assert_eq!(v["err_no"], 0);
+}
