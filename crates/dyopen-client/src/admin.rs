@@ -8,7 +8,7 @@ use dyopen_wire::admin::{
     RegionBindingView, UpdateAppRequest,
 };
 use dyopen_wire::dialect::AdminError;
-use dyopen_wire::emulator::{ClockRequest, ClockResponse};
+use dyopen_wire::emulator::{ClockRequest, ClockResponse, FaultRequest, FaultView, JournalPage};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -231,6 +231,54 @@ impl AdminClient {
     pub async fn emulator_clock(&self, req: &ClockRequest) -> Result<ClockResponse> {
         self.request(Method::POST, "/_emulator/v1/clock", Some(req))
             .await
+    }
+
+    /// `POST /_emulator/v1/faults` (emulator mode only): the next `count` calls of a route fail
+    /// (`system_error`, `timeout` or `http_500`); answers the pending faults.
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// let fault = dyopen_wire::emulator::FaultRequest {
+    ///     path: "/api/product/v1/app_region_add/".into(),
+    ///     err_kind: "system_error".into(),
+    ///     count: 2,
+    ///     delay_ms: None,
+    /// };
+    /// admin.emulator_fault(&fault).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn emulator_fault(&self, req: &FaultRequest) -> Result<Vec<FaultView>> {
+        self.request(Method::POST, "/_emulator/v1/faults", Some(req))
+            .await
+    }
+
+    /// `GET /_emulator/v1/journal?appid=&path=&limit=` (emulator mode only): recent requests,
+    /// oldest first, secrets masked.
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// let page = admin.emulator_journal(None, Some("/api/apps/v2/token"), Some(100)).await?;
+    /// println!("{} token requests", page.entries.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn emulator_journal(
+        &self,
+        appid: Option<&str>,
+        path: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<JournalPage> {
+        let mut query = Vec::new();
+        if let Some(a) = appid {
+            query.push(format!("appid={}", segment(a)));
+        }
+        if let Some(p) = path {
+            query.push(format!("path={}", segment(p)));
+        }
+        if let Some(l) = limit {
+            query.push(format!("limit={l}"));
+        }
+        let path = format!("/_emulator/v1/journal?{}", query.join("&"));
+        self.request(Method::GET, &path, None::<&()>).await
     }
 }
 

@@ -281,3 +281,45 @@ async fn the_client_side_limiter_paces_calls() {
         assert_eq!(err.code(), Some(10001));
     }
 }
+
+#[tokio::test]
+async fn emulator_injected_system_errors_are_retried_and_seen_in_the_journal() {
+    use dyopen_wire::emulator::FaultRequest;
+    let server = TestServer::spawn().await;
+    let app = server.app().await;
+    let c = client(&server.base_url, &app);
+    for (path, count) in [(TOKEN, 1), (ADD, 2)] {
+        server
+            .admin
+            .emulator_fault(&FaultRequest {
+                path: path.into(),
+                err_kind: "system_error".into(),
+                count,
+                delay_ms: None,
+            })
+            .await
+            .expect("inject");
+    }
+    c.region_add(&RegionTarget::Whole, "440300")
+        .await
+        .expect("add after two system errors");
+    let journal = |path: &'static str| {
+        let admin = server.admin.clone();
+        let appid = app.appid.clone();
+        async move {
+            admin
+                .emulator_journal(Some(&appid), Some(path), Some(100))
+                .await
+                .expect("journal")
+                .entries
+        }
+    };
+    let tokens = journal("/api/apps/v2/token").await;
+    assert_eq!(tokens.len(), 2);
+    assert!(tokens[0].injected_fault && !tokens[1].injected_fault);
+    let adds = journal("/api/product/v1/app_region_add").await;
+    assert_eq!(
+        adds.iter().map(|e| e.injected_fault).collect::<Vec<_>>(),
+        [true, true, false]
+    );
+}
