@@ -4,6 +4,7 @@
 //! - [`app`]: apps, appids, secrets, published pages.
 //! - [`token`]: access tokens (kinds, lifetime, hashing).
 //! - [`region`]: the city catalogue and the city-binding rules.
+//! - [`task`]: tasks, exclusive talents and submissions.
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod ids;
 pub mod region;
 pub mod store;
+pub mod task;
 pub mod token;
 
 pub use clock::{Clock, Timestamp};

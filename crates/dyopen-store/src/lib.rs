@@ -5,10 +5,11 @@
 //!   one writer connection so write transactions are serialised, a pool of readers.
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
-//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings).
+//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`tasks`] (tasks and talents).
 
 mod apps;
 mod regions;
+mod tasks;
 
 use dyopen_core::StoreError;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -101,7 +101,7 @@ pub struct FaultView {
 }
 
 /// A fixture for `POST /_emulator/v1/seed` (JSON or YAML) and `dyopen serve --seed-file`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
@@ -111,7 +111,7 @@ pub struct Fixture {
 }
 
 /// An app of a fixture. Fixed `appid`/`secret` make credentials predictable for tests.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApp {
@@ -141,6 +141,10 @@ pub struct FixtureApp {
     /// City bindings, added in order at the current clock time.
     #[serde(default)]
     pub regions: Vec<FixtureRegion>,
+    /// Tasks, in the body shape of `POST /api/match/v2/taskbox/add_task/` (`douyin_ids` makes
+    /// an exclusive task with those talents cooperating).
+    #[serde(default)]
+    pub tasks: Vec<crate::task::AddTaskRequest>,
 }
 
 /// A city binding of a fixture.
@@ -157,12 +161,27 @@ pub struct FixtureRegion {
     pub path: Option<String>,
 }
 
-/// Answer of `POST /_emulator/v1/seed`: the apps created, with their secrets.
+/// Answer of `POST /_emulator/v1/seed`: the apps created, with their secrets, and their tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeedResponse {
     /// The apps, in fixture order.
     pub apps: Vec<crate::admin::AppWithSecret>,
+    /// The tasks created, in fixture order.
+    #[serde(default)]
+    pub tasks: Vec<SeededTask>,
+}
+
+/// A task created by a fixture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeededTask {
+    /// Its app.
+    pub appid: String,
+    /// The new task id (a 19-digit decimal string).
+    pub task_id: String,
+    /// Its name.
+    pub task_name: String,
 }
 
 /// Answer of `POST /_emulator/v1/reset`.

@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod emulator;
 pub mod ids;
 pub mod region;
+pub mod task;
 pub mod token;
 
 pub use dialect::{Dialect, ParamProblem};

@@ -4,9 +4,11 @@
 
 mod apps;
 mod regions;
+mod tasks;
 
 pub use apps::AppStore;
 pub use regions::RegionStore;
+pub use tasks::TaskStore;
 
 use thiserror::Error;
 
@@ -22,6 +24,6 @@ pub enum StoreError {
 }
 
 /// Everything dyopen stores.
-pub trait Store: AppStore + RegionStore + Send + Sync + 'static {}
+pub trait Store: AppStore + RegionStore + TaskStore + Send + Sync + 'static {}
 
-impl<T: AppStore + RegionStore + Send + Sync + 'static> Store for T {}
+impl<T: AppStore + RegionStore + TaskStore + Send + Sync + 'static> Store for T {}

@@ -5,6 +5,7 @@ pub mod apps;
 mod auth;
 pub(crate) mod providers;
 pub(crate) mod regions;
+pub(crate) mod tasks;
 
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -30,6 +31,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             delete(providers::revoke),
         )
         .route("/apps/{appid}/regions", get(regions::list))
+        .route("/apps/{appid}/tasks", get(tasks::list))
+        .route("/tasks/{task_id}", get(tasks::get))
+        .route("/tasks/{task_id}/submissions", post(tasks::submit))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             auth::require_admin,

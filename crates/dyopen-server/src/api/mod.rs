@@ -2,6 +2,7 @@
 //! slash; `http::normalize` makes `//x/` and `/x/` reach them.
 
 pub mod region;
+pub mod task;
 pub mod token;
 
 use crate::state::AppState;
@@ -9,7 +10,10 @@ use axum::Router;
 
 /// Every open-API route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(token::router()).merge(region::router())
+    Router::new()
+        .merge(token::router())
+        .merge(region::router())
+        .merge(task::router())
 }
 
 use crate::http::ApiError;

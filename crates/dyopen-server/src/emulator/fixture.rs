@@ -11,9 +11,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use dyopen_core::app::{self, App, AppId, AppSecret, AppStatus, PublishedPages};
 use dyopen_core::region::AddBinding;
+use dyopen_core::task::NewTask;
 use dyopen_wire::admin::AppWithSecret;
 use dyopen_wire::dialect::Admin;
-use dyopen_wire::emulator::{Fixture, FixtureApp, SeedResponse};
+use dyopen_wire::emulator::{Fixture, FixtureApp, SeedResponse, SeededTask};
 
 fn bad(message: impl Into<String>) -> ApiError<Admin> {
     crate::admin::error(StatusCode::BAD_REQUEST, message)
@@ -111,14 +112,26 @@ pub async fn apply_fixture(
             .iter()
             .map(|p| AppId::parse(p).map_err(|e| bad(format!("apps[{i}].providers: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
-        built.push((app, secret, bindings, providers));
+        let tasks = f
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(j, t)| {
+                let task =
+                    NewTask::parse(crate::api::task::view::draft(t.clone()), state.clock.now())
+                        .and_then(|task| task.check_page(&app.pages).map(|()| task));
+                task.map_err(|e| bad(format!("apps[{i}].tasks[{j}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        built.push((app, secret, bindings, providers, tasks));
     }
     let mut apps = Vec::with_capacity(built.len());
-    for (app, secret, _, _) in &built {
+    for (app, secret, _, _, _) in &built {
         apps.push(store_app(state, app, secret).await?);
     }
     let now = state.clock.now();
-    for (i, (app, _, bindings, providers)) in built.iter().enumerate() {
+    let mut tasks = Vec::new();
+    for (i, (app, _, bindings, providers, new_tasks)) in built.iter().enumerate() {
         for p in providers {
             state
                 .store
@@ -133,8 +146,20 @@ pub async fn apply_fixture(
                 .await
                 .map_err(|e| bad(format!("apps[{i}].regions[{j}]: {e}")))?;
         }
+        for (j, t) in new_tasks.iter().enumerate() {
+            let task = state
+                .store
+                .task_create(&app.appid, t, now)
+                .await
+                .map_err(|e| bad(format!("apps[{i}].tasks[{j}]: {e}")))?;
+            tasks.push(SeededTask {
+                appid: app.appid.to_string(),
+                task_id: task.task_id.to_string(),
+                task_name: task.task_name.clone(),
+            });
+        }
     }
-    Ok(SeedResponse { apps })
+    Ok(SeedResponse { apps, tasks })
 }
 
 /// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.

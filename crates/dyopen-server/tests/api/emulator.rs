@@ -361,3 +361,51 @@ async fn clock_over_http_moves_the_7_day_throttle() {
         .await;
     assert_eq!(v["err_no"], 0);
 }
+
+#[tokio::test]
+async fn seed_creates_tasks_with_their_talents() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let fixture = json!({"apps": [{
+        "appid": "tt00000000000000cc", "secret": "s", "name": "tasks", "pages": ["pages/index/index"],
+        "tasks": [{
+            "task_name": "exclusive", "start_page": "pages/index/index",
+            "task_start_time": T0, "task_end_time": (T0 + 86_400).to_string(), "douyin_ids": ["lw1352552"]
+        }]
+    }]});
+    let (status, v) = emu(&app, reqwest::Method::POST, "/seed", Some(fixture)).await;
+    assert_eq!(status, 201, "{v}");
+    let task_id = v["tasks"][0]["task_id"].as_str().unwrap().to_owned();
+    assert_eq!(task_id.len(), 19);
+    let t = app
+        .client_token(&TestMiniApp {
+            appid: "tt00000000000000cc".into(),
+            secret: "s".into(),
+        })
+        .await;
+    let (_, v) = app
+        .post(
+            "/api/apps/taskbox/update_orient_talents/",
+            None,
+            &json!({"access_token": t, "appid": "tt00000000000000cc", "task_id": task_id, "op_type": 2, "douyin_ids": ["lw1352552"]}),
+        )
+        .await;
+    assert_eq!(
+        v["data"]["update_info_list"][0]["update_result"], "请求成功,已取消",
+        "{v}"
+    );
+    let (status, v) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/seed",
+        Some(json!({"apps": [{"name": "x", "pages": ["a"], "tasks": [{"task_name": "t", "start_page": "b"}]}]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("apps[0].tasks[0]"),
+        "{v}"
+    );
+}

@@ -9,5 +9,6 @@ mod emulator;
 mod fuzz;
 mod openapi;
 mod region;
+mod task;
 mod token;
 mod wire;

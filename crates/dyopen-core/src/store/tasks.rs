@@ -1,0 +1,54 @@
+//! Tasks and their talents.
+
+use super::StoreError;
+use crate::app::AppId;
+use crate::clock::Timestamp;
+use crate::task::{
+    DouyinId, NewTask, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task,
+    TaskError, TaskStatus,
+};
+use async_trait::async_trait;
+
+/// Storage of tasks and talents. Each write to a task locks its row, loads the task and its
+/// talents, asks the matching core `decide_*` and applies the result in one transaction.
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    /// Inserts a new task (with its initial talents, cooperating) for `appid`; returns it.
+    async fn task_create(
+        &self,
+        appid: &AppId,
+        task: &NewTask,
+        now: Timestamp,
+    ) -> Result<Task, TaskError>;
+    /// Changes a task's status (see `task::decide_status`); returns the task.
+    async fn task_set_status(
+        &self,
+        appid: &AppId,
+        task_id: i64,
+        status: TaskStatus,
+        now: Timestamp,
+    ) -> Result<Task, TaskError>;
+    /// Every task of `appid`.
+    async fn task_list(&self, appid: &AppId) -> Result<Vec<Task>, StoreError>;
+    /// One task.
+    async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError>;
+    /// The talents of a task, in the order they were first added.
+    async fn task_talents(&self, task_id: i64) -> Result<Vec<Talent>, StoreError>;
+    /// Applies `update_orient_talents` (see `task::decide_talents`); one outcome per id.
+    async fn talents_update(
+        &self,
+        appid: &AppId,
+        task_id: i64,
+        op: TalentOp,
+        douyin_ids: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<(String, TalentOutcome)>, TalentsError>;
+    /// Records a submission (see `task::decide_submission`); returns the talent.
+    async fn talent_submit(
+        &self,
+        task_id: i64,
+        douyin_id: &DouyinId,
+        video_id: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Talent, SubmissionError>;
+}

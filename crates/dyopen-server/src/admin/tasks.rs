@@ -1,0 +1,158 @@
+//! Tasks in the admin API: list an app's tasks with talent counts, show one task with its
+//! talents, and record talents' submissions (a talent posted a video).
+
+use super::{error, no_app, parse_appid, rfc3339, Paging};
+use crate::http::extract::WireQuery;
+use crate::http::{ApiError, WireJson};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use dyopen_core::clock::Timestamp;
+use dyopen_core::task::{
+    task_id_from_wire, CooperationState, DouyinId, SubmissionError, Talent, Task,
+};
+use dyopen_wire::admin::Page;
+use dyopen_wire::dialect::Admin;
+use dyopen_wire::ids::FlexId;
+use dyopen_wire::task::{SubmissionRequest, TalentView, TaskDetailView, TaskSummaryView};
+
+fn talent_view(t: &Talent) -> TalentView {
+    TalentView {
+        douyin_id: t.douyin_id.clone(),
+        cooperation_state: t.state.code(),
+        cancel_operator: t.cancel_operator.code(),
+        video_id: t.video_id.clone(),
+        created_at: rfc3339(t.created_at),
+        updated_at: rfc3339(t.updated_at),
+    }
+}
+
+/// A task and its talent counts, for the admin API and the console.
+pub(crate) fn summary(task: &Task, talents: &[Talent], now: Timestamp) -> TaskSummaryView {
+    let count = |s: CooperationState| talents.iter().filter(|t| t.state == s).count() as u64;
+    TaskSummaryView {
+        task_id: FlexId(u64::try_from(task.task_id).unwrap_or_default()),
+        appid: task.appid.to_string(),
+        task_name: task.task_name.clone(),
+        task_type: task.task_type.code(),
+        status: task.effective_status(now).code(),
+        start_page: task.start_page.clone(),
+        task_start_time: rfc3339(task.task_start_time),
+        task_end_time: rfc3339(task.task_end_time),
+        created_at: rfc3339(task.created_at),
+        talents_total: talents.len() as u64,
+        talents_cooperating: count(CooperationState::Cooperating),
+        talents_cancelled: count(CooperationState::Cancelled),
+        talents_submitted: count(CooperationState::Submitted),
+    }
+}
+
+fn no_task(raw: &str) -> ApiError<Admin> {
+    error(StatusCode::NOT_FOUND, format!("no task {raw}"))
+}
+
+/// The stored id of a path segment, or 404.
+fn parse_task_id(raw: &str) -> Result<i64, ApiError<Admin>> {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|_| raw.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(task_id_from_wire)
+        .ok_or_else(|| no_task(raw))
+}
+
+/// `GET /admin/v1/apps/{appid}/tasks?page=&page_size=`: newest first, with talent counts.
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/tasks", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path), ("page" = Option<u64>, Query), ("page_size" = Option<u64>, Query)),
+    responses((status = 200, body = dyopen_wire::admin::Page<dyopen_wire::task::TaskSummaryView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Path(appid): Path<String>,
+    WireQuery(paging, _): WireQuery<Paging, Admin>,
+) -> Result<Json<Page<TaskSummaryView>>, ApiError<Admin>> {
+    let (page, page_size, offset) = paging.resolve()?;
+    let id = parse_appid(&appid)?;
+    state
+        .store
+        .get_app(&id)
+        .await
+        .map_err(ApiError::system)?
+        .ok_or_else(|| no_app(&appid))?;
+    let tasks = state.store.task_list(&id).await.map_err(ApiError::system)?;
+    let now = state.clock.now();
+    let mut items = Vec::new();
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    for task in tasks.iter().skip(skip).take(page_size as usize) {
+        let talents = state
+            .store
+            .task_talents(task.task_id)
+            .await
+            .map_err(ApiError::system)?;
+        items.push(summary(task, &talents, now));
+    }
+    Ok(Json(Page {
+        items,
+        total: tasks.len() as u64,
+        page,
+        page_size,
+    }))
+}
+
+/// `GET /admin/v1/tasks/{task_id}`: the task with its talents.
+#[utoipa::path(get, path = "/admin/v1/tasks/{task_id}", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path)),
+    responses((status = 200, body = dyopen_wire::task::TaskDetailView), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<TaskDetailView>, ApiError<Admin>> {
+    let task_id = parse_task_id(&raw)?;
+    let task = state
+        .store
+        .task_get(task_id)
+        .await
+        .map_err(ApiError::system)?
+        .ok_or_else(|| no_task(&raw))?;
+    let talents = state
+        .store
+        .task_talents(task_id)
+        .await
+        .map_err(ApiError::system)?;
+    Ok(Json(TaskDetailView {
+        task: summary(&task, &talents, state.clock.now()),
+        talents: talents.iter().map(talent_view).collect(),
+    }))
+}
+
+fn submission_error(e: SubmissionError) -> ApiError<Admin> {
+    let status = match &e {
+        SubmissionError::NoTask(_) => StatusCode::NOT_FOUND,
+        SubmissionError::BadDouyinId => StatusCode::BAD_REQUEST,
+        SubmissionError::Terminated | SubmissionError::NotCooperating(_) => StatusCode::CONFLICT,
+        SubmissionError::Storage(cause) => return ApiError::system(cause),
+    };
+    error(status, e.to_string())
+}
+
+/// `POST /admin/v1/tasks/{task_id}/submissions {"douyin_id", "video_id"?}` → 201 with the
+/// talent, now submitted (3); 404 unknown task; 409 not cooperating or task terminated.
+#[utoipa::path(post, path = "/admin/v1/tasks/{task_id}/submissions", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path)), request_body = dyopen_wire::task::SubmissionRequest,
+    responses((status = 201, description = "The talent, now submitted (3)", body = dyopen_wire::task::TalentView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    WireJson(req, _): WireJson<SubmissionRequest, Admin>,
+) -> Result<(StatusCode, Json<TalentView>), ApiError<Admin>> {
+    let task_id = parse_task_id(&raw)?;
+    let douyin_id = DouyinId::parse(&req.douyin_id)
+        .ok_or_else(|| submission_error(SubmissionError::BadDouyinId))?;
+    let talent = state
+        .store
+        .talent_submit(
+            task_id,
+            &douyin_id,
+            req.video_id.as_deref(),
+            state.clock.now(),
+        )
+        .await
+        .map_err(submission_error)?;
+    Ok((StatusCode::CREATED, Json(talent_view(&talent))))
+}

@@ -1,0 +1,52 @@
+//! `POST /api/apps/taskbox/update_orient_talents/` — add or cancel the talents of an exclusive
+//! task (更新专属任务达人, seed 001).
+//!
+//! Body `{"access_token": "…", "appid": "tt…", "task_id": 7218760632718443557, "op_type": 1,
+//! "douyin_ids": ["lw1352552"]}` → `{"error": 0, "message": "success", "log_id": "…",
+//! "data": {"update_info_list": [{"douyin_id": "lw1352552", "update_result": "请求成功,已添加"}]}}`,
+//! the success envelope even when items fail.
+
+use crate::http::auth::PresentedToken;
+use crate::http::{ApiError, LogId, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use dyopen_core::task::{task_id_from_wire, TalentOp, TalentsError};
+use dyopen_wire::dialect::{Talents, TalentsEnvelope};
+use dyopen_wire::task::{UpdateInfo, UpdateOrientTalentsData, UpdateOrientTalentsRequest};
+
+/// Applies the op to each id in order, in one transaction on the locked task.
+#[utoipa::path(post, path = "/api/apps/taskbox/update_orient_talents/", tag = "tasks", request_body = dyopen_wire::task::UpdateOrientTalentsRequest, security(("access_token" = [])),
+    responses((status = 200, description = "error 0 with one update_result per id (even when items fail), or 4001015 Request Paramter Error, 5501 accessToken不存在, 5502 accessToken不合法, 5503 appID与token不一致, 5442 任务不存在, 5591 任务已终止,请重新创建, 5592 操作达人数量不合法,请调整后重试, 4001010 Service Unavailable", body = dyopen_wire::dialect::TalentsEnvelope<dyopen_wire::task::UpdateOrientTalentsData>)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    token: PresentedToken,
+    WireJson(req, _): WireJson<UpdateOrientTalentsRequest, Talents>,
+) -> Result<Json<TalentsEnvelope<UpdateOrientTalentsData>>, ApiError<Talents>> {
+    let op = TalentOp::parse(req.op_type)?;
+    let auth = state
+        .authenticate(token.pick(req.access_token.as_deref()))
+        .await?;
+    let appid = state
+        .authorize(&auth, Some(&req.appid), req.third_appid.as_deref())
+        .await?;
+    let task_id = task_id_from_wire(req.task_id.0).ok_or(TalentsError::NoTask)?;
+    let results = state
+        .store
+        .talents_update(&appid, task_id, op, &req.douyin_ids, state.clock.now())
+        .await?;
+    Ok(Json(TalentsEnvelope {
+        error: 0,
+        message: "success".into(),
+        log_id: LogId::current(),
+        data: UpdateOrientTalentsData {
+            update_info_list: results
+                .into_iter()
+                .map(|(douyin_id, outcome)| UpdateInfo {
+                    douyin_id,
+                    update_result: outcome.text().into(),
+                })
+                .collect(),
+        },
+    }))
+}

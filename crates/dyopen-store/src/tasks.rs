@@ -1,0 +1,262 @@
+//! Tasks and talents: load the task and its talents under a lock on the task row, let core
+//! decide, apply.
+
+use crate::{backend_err, Backend, SqlStore};
+use async_trait::async_trait;
+use dyopen_core::app::AppId;
+use dyopen_core::clock::Timestamp;
+use dyopen_core::ids::new_id;
+use dyopen_core::store::TaskStore;
+use dyopen_core::task::{
+    decide_status, decide_submission, decide_talents, CancelOperator, CooperationState, DouyinId,
+    NewTask, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task, TaskError,
+    TaskStatus, TaskType,
+};
+use dyopen_core::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+
+const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
+const TALENT_COLUMNS: &str =
+    "douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("corrupt task row: {what}"))
+}
+
+fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
+    let appid: String = row.try_get("appid").map_err(backend_err)?;
+    let details: String = row.try_get("details").map_err(backend_err)?;
+    let task_type: i64 = row.try_get("task_type").map_err(backend_err)?;
+    let status: i64 = row.try_get("status").map_err(backend_err)?;
+    Ok(Task {
+        task_id: row.try_get("task_id").map_err(backend_err)?,
+        appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
+        task_name: row.try_get("task_name").map_err(backend_err)?,
+        task_type: TaskType::from_code(task_type).ok_or_else(|| corrupt("task_type"))?,
+        status: TaskStatus::from_code(status).ok_or_else(|| corrupt("status"))?,
+        start_page: row.try_get("start_page").map_err(backend_err)?,
+        task_start_time: row.try_get("task_start_time").map_err(backend_err)?,
+        task_end_time: row.try_get("task_end_time").map_err(backend_err)?,
+        details: serde_json::from_str(&details).map_err(|_| corrupt("details"))?,
+        created_at: row.try_get("created_at").map_err(backend_err)?,
+        updated_at: row.try_get("updated_at").map_err(backend_err)?,
+    })
+}
+
+fn talent_from_row(row: &AnyRow) -> Result<Talent, StoreError> {
+    let state: i64 = row.try_get("state").map_err(backend_err)?;
+    let operator: i64 = row.try_get("cancel_operator").map_err(backend_err)?;
+    Ok(Talent {
+        douyin_id: row.try_get("douyin_id").map_err(backend_err)?,
+        seq: row.try_get("seq").map_err(backend_err)?,
+        state: CooperationState::from_code(state).ok_or_else(|| corrupt("state"))?,
+        cancel_operator: CancelOperator::from_code(operator)
+            .ok_or_else(|| corrupt("cancel_operator"))?,
+        video_id: row.try_get("video_id").map_err(backend_err)?,
+        created_at: row.try_get("created_at").map_err(backend_err)?,
+        updated_at: row.try_get("updated_at").map_err(backend_err)?,
+    })
+}
+
+async fn load_task(conn: &mut AnyConnection, task_id: i64) -> Result<Option<Task>, StoreError> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE task_id = $1");
+    let row = sqlx::query(&sql)
+        .bind(task_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend_err)?;
+    row.as_ref().map(task_from_row).transpose()
+}
+
+async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Talent>, StoreError> {
+    let sql = format!("SELECT {TALENT_COLUMNS} FROM task_talents WHERE task_id = $1 ORDER BY seq");
+    let rows = sqlx::query(&sql)
+        .bind(task_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend_err)?;
+    rows.iter().map(talent_from_row).collect()
+}
+
+async fn write_talent(
+    tx: &mut Transaction<'static, Any>,
+    task_id: i64,
+    talent: &Talent,
+    insert: bool,
+) -> Result<(), StoreError> {
+    let sql = if insert {
+        "INSERT INTO task_talents (task_id, douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    } else {
+        "UPDATE task_talents SET seq = $3, state = $4, cancel_operator = $5, video_id = $6, created_at = $7, updated_at = $8 WHERE task_id = $1 AND douyin_id = $2"
+    };
+    sqlx::query(sql)
+        .bind(task_id)
+        .bind(&talent.douyin_id)
+        .bind(talent.seq)
+        .bind(talent.state.code())
+        .bind(talent.cancel_operator.code())
+        .bind(talent.video_id.clone())
+        .bind(talent.created_at)
+        .bind(talent.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    Ok(())
+}
+
+impl SqlStore {
+    /// Locks the task's row for the rest of `tx` (SQLite: the single writer already serialises)
+    /// and loads it; `None` if it does not exist.
+    pub(crate) async fn lock_task(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        task_id: i64,
+    ) -> Result<Option<Task>, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE task_id = $1{lock}");
+        let row = sqlx::query(&sql)
+            .bind(task_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+        row.as_ref().map(task_from_row).transpose()
+    }
+}
+
+#[async_trait]
+impl TaskStore for SqlStore {
+    async fn task_create(
+        &self,
+        appid: &AppId,
+        task: &NewTask,
+        now: Timestamp,
+    ) -> Result<Task, TaskError> {
+        let stored = task.clone().into_task(new_id(now), appid.clone(), now);
+        let details = serde_json::to_string(&stored.details)
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut tx = self.begin().await?;
+        let sql = format!(
+            "INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        );
+        sqlx::query(&sql)
+            .bind(stored.task_id)
+            .bind(appid.as_str())
+            .bind(&stored.task_name)
+            .bind(stored.task_type.code())
+            .bind(stored.status.code())
+            .bind(&stored.start_page)
+            .bind(stored.task_start_time)
+            .bind(stored.task_end_time)
+            .bind(details)
+            .bind(stored.created_at)
+            .bind(stored.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        for (seq, id) in task.douyin_ids.iter().enumerate() {
+            let talent = Talent {
+                douyin_id: id.as_str().to_owned(),
+                seq: seq as i64,
+                state: CooperationState::Cooperating,
+                cancel_operator: CancelOperator::Nobody,
+                video_id: None,
+                created_at: now.secs(),
+                updated_at: now.secs(),
+            };
+            write_talent(&mut tx, stored.task_id, &talent, true).await?;
+        }
+        tx.commit().await.map_err(backend_err)?;
+        Ok(stored)
+    }
+
+    async fn task_set_status(
+        &self,
+        appid: &AppId,
+        task_id: i64,
+        status: TaskStatus,
+        now: Timestamp,
+    ) -> Result<Task, TaskError> {
+        let mut tx = self.begin().await?;
+        let task = self.lock_task(&mut tx, task_id).await?;
+        let status = decide_status(task.as_ref(), appid, status, now)?;
+        let mut task = task.ok_or(TaskError::UnknownTask)?;
+        sqlx::query("UPDATE tasks SET status = $2, updated_at = $3 WHERE task_id = $1")
+            .bind(task_id)
+            .bind(status.code())
+            .bind(now.secs())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_err)?;
+        tx.commit().await.map_err(backend_err)?;
+        task.status = status;
+        task.updated_at = now.secs();
+        Ok(task)
+    }
+
+    async fn task_list(&self, appid: &AppId) -> Result<Vec<Task>, StoreError> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE appid = $1 ORDER BY created_at DESC, task_id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(appid.as_str())
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend_err)?;
+        rows.iter().map(task_from_row).collect()
+    }
+
+    async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError> {
+        let mut conn = self.read.acquire().await.map_err(backend_err)?;
+        load_task(&mut conn, task_id).await
+    }
+
+    async fn task_talents(&self, task_id: i64) -> Result<Vec<Talent>, StoreError> {
+        let mut conn = self.read.acquire().await.map_err(backend_err)?;
+        load_talents(&mut conn, task_id).await
+    }
+
+    async fn talents_update(
+        &self,
+        appid: &AppId,
+        task_id: i64,
+        op: TalentOp,
+        douyin_ids: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<(String, TalentOutcome)>, TalentsError> {
+        let mut tx = self.begin().await?;
+        let task = self.lock_task(&mut tx, task_id).await?;
+        let talents = match &task {
+            Some(_) => load_talents(&mut tx, task_id).await?,
+            None => Vec::new(),
+        };
+        let decision = decide_talents(task.as_ref(), &talents, appid, op, douyin_ids, now)?;
+        for w in &decision.writes {
+            write_talent(&mut tx, task_id, &w.talent, w.insert).await?;
+        }
+        tx.commit().await.map_err(backend_err)?;
+        Ok(decision.results)
+    }
+
+    async fn talent_submit(
+        &self,
+        task_id: i64,
+        douyin_id: &DouyinId,
+        video_id: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Talent, SubmissionError> {
+        let mut tx = self.begin().await?;
+        let task = self
+            .lock_task(&mut tx, task_id)
+            .await?
+            .ok_or(SubmissionError::NoTask(task_id as u64))?;
+        let talents = load_talents(&mut tx, task_id).await?;
+        let talent = decide_submission(&task, &talents, douyin_id, video_id, now)?;
+        write_talent(&mut tx, task_id, &talent, false).await?;
+        tx.commit().await.map_err(backend_err)?;
+        Ok(talent)
+    }
+}
