@@ -9,6 +9,7 @@ use dyopen_wire::admin::{
 };
 use dyopen_wire::dialect::AdminError;
 use dyopen_wire::emulator::{ClockRequest, ClockResponse, FaultRequest, FaultView, JournalPage};
+use dyopen_wire::task::{SubmissionRequest, TalentView, TaskDetailView, TaskSummaryView};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -218,6 +219,58 @@ impl AdminClient {
     pub async fn list_regions(&self, appid: &str) -> Result<Vec<RegionBindingView>> {
         let path = format!("/admin/v1/apps/{}/regions", segment(appid));
         self.request(Method::GET, &path, None::<&()>).await
+    }
+
+    /// `GET /admin/v1/apps/{appid}/tasks?page=&page_size=`: tasks with talent counts.
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// let page = admin.list_tasks("tt0123456789abcdef", 1, 50).await?;
+    /// for t in page.items { println!("{} {}", t.task_id, t.task_name); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_tasks(
+        &self,
+        appid: &str,
+        page: u64,
+        page_size: u64,
+    ) -> Result<Page<TaskSummaryView>> {
+        let path = format!(
+            "/admin/v1/apps/{}/tasks?page={page}&page_size={page_size}",
+            segment(appid)
+        );
+        self.request(Method::GET, &path, None::<&()>).await
+    }
+
+    /// `GET /admin/v1/tasks/{task_id}`: a task with its talents.
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// let task = admin.get_task(7218760632718443557).await?;
+    /// println!("{} talents", task.talents.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_task(&self, task_id: u64) -> Result<TaskDetailView> {
+        let path = format!("/admin/v1/tasks/{task_id}");
+        self.request(Method::GET, &path, None::<&()>).await
+    }
+
+    /// `POST /admin/v1/tasks/{task_id}/submissions`: records that a cooperating talent posted a
+    /// video (it becomes "submitted").
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// let req = dyopen_wire::task::SubmissionRequest { douyin_id: "talent_1".into(), video_id: None };
+    /// admin.record_submission(7218760632718443557, &req).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn record_submission(
+        &self,
+        task_id: u64,
+        req: &SubmissionRequest,
+    ) -> Result<TalentView> {
+        let path = format!("/admin/v1/tasks/{task_id}/submissions");
+        self.request(Method::POST, &path, Some(req)).await
     }
 
     /// `POST /_emulator/v1/clock` (emulator mode only): set, advance or resume the server clock.

@@ -4,7 +4,8 @@
 //!   credentials, a managed token (cached, refreshed ahead of expiry with single-flight, refreshed
 //!   once when the platform rejects it), jittered retries on system errors and unsent requests,
 //!   an optional [`RateLimiter`].
-//! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`].
+//! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`task`],
+//!   [`talents`] (split into calls of ten).
 //! - [`AdminClient`] ([`admin`]): dyopen's own admin API and emulator clock.
 //! - [`Error`]: one error type with the platform code, message and log id.
 //!
@@ -28,6 +29,8 @@ mod family;
 mod limiter;
 pub mod region;
 mod retry;
+pub mod talents;
+pub mod task;
 pub mod token;
 mod transport;
 
@@ -39,3 +42,5 @@ pub use error::{Error, Result};
 pub use limiter::RateLimiter;
 pub use region::RegionTarget;
 pub use retry::RetryPolicy;
+pub use talents::{TalentOp, TalentsUpdate};
+pub use task::TaskStatus;

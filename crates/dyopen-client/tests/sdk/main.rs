@@ -5,4 +5,5 @@ mod helpers;
 mod admin;
 mod region;
 mod resilience;
+mod task;
 mod token;
