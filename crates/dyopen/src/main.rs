@@ -24,6 +24,10 @@ enum Command {
     Token(cli::token::TokenCmd),
     /// Bind cities to the app or its pages (关联城市), list bindings.
     Region(cli::region::RegionCmd),
+    /// Create, pause, terminate and list tasks (v2 task APIs).
+    Task(cli::task::TaskCmd),
+    /// Add or cancel talents of an exclusive task, any number (sent in calls of ten).
+    Talents(cli::talents::TalentsCmd),
     /// Print a shell completion script.
     Completions(cli::completions::CompletionsCmd),
 }
@@ -35,6 +39,14 @@ fn main() -> ExitCode {
         Command::App(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Token(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Region(cmd) => cli::run(cmd.json(), cmd.run()),
+        Command::Task(cmd) => cli::run(cmd.json(), cmd.run()),
+        Command::Talents(cmd) => cli::run_with_status(cmd.json(), async {
+            Ok(if cmd.run().await? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(cli::talents::SOME_REFUSED)
+            })
+        }),
         Command::Completions(cmd) => {
             cmd.run::<Cli>();
             ExitCode::SUCCESS

@@ -259,3 +259,127 @@ fn completions_are_generated() {
     let text = stdout_of(s.cmd().args(["completions", "zsh"]));
     assert!(text.contains("#compdef dyopen"));
 }
+
+#[test]
+fn task_create_status_list() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let start = "1714521600";
+    let v = json_of(s.app_cmd(&app).args([
+        "task",
+        "create",
+        "--name",
+        "summer promo",
+        "--start-page",
+        "pages/index/index",
+        "--start",
+        start,
+        "--douyin-ids",
+        "t_1,t_2",
+        "--json",
+    ]));
+    let id = v["task_id"].as_str().expect("task_id string").to_owned();
+    assert_eq!(id.len(), 19);
+    let text = stdout_of(s.app_cmd(&app).args(["task", "status", &id, "paused"]));
+    assert_eq!(text, format!("task {id} is paused\n"));
+    let list = json_of(s.app_cmd(&app).args(["task", "list", "--json"]));
+    assert_eq!(list["total"], "1");
+    assert_eq!(list["tasks"][0]["task_id"], id.as_str());
+    assert_eq!(list["tasks"][0]["status"], 2);
+    let text = stdout_of(
+        s.app_cmd(&app)
+            .args(["task", "list", "--category", "exclusive"]),
+    );
+    assert!(
+        text.contains("summer promo") && text.contains("paused"),
+        "{text}"
+    );
+    let out = s
+        .app_cmd(&app)
+        .args([
+            "task",
+            "create",
+            "--name",
+            "x",
+            "--start-page",
+            "pages/nope",
+            "--start",
+            start,
+        ])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("28005001"));
+}
+
+#[test]
+fn talents_add_from_a_file_of_200_ids_then_cancel() {
+    let s = server();
+    let app = s.create_app("pages/index/index");
+    let v = json_of(s.app_cmd(&app).args([
+        "task",
+        "create",
+        "--name",
+        "big",
+        "--start-page",
+        "pages/index/index",
+        "--start",
+        "1714521600",
+        "--exclusive",
+        "--json",
+    ]));
+    let task = v["task_id"].as_str().expect("task_id").to_owned();
+    let ids: Vec<String> = (0..200).map(|i| format!("talent_{i:03}")).collect();
+    let file = s.dir.path().join("ids.txt");
+    std::fs::write(&file, format!("# talents\n{}\n\n", ids.join("\n"))).expect("ids file");
+    let v = json_of(
+        s.app_cmd(&app)
+            .args(["talents", "add", "--task", &task, "--file"])
+            .arg(&file)
+            .arg("--json"),
+    );
+    assert_eq!(
+        (v["succeeded"].as_u64(), v["failed"].as_u64()),
+        (Some(200), Some(0))
+    );
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), 200);
+    assert_eq!(results[199]["douyin_id"], "talent_199");
+    assert_eq!(results[0]["update_result"], "请求成功,已添加");
+    // The 201st talent hits the task's cap; a refused id exits 2 with the table.
+    let out = s
+        .app_cmd(&app)
+        .args(["talents", "add", "--task", &task, "--ids", "one_more"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains("one_more   refused  请求失败,专属任务关联达人数量已达上限"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 succeeded, 1 failed\n"), "{text}");
+    let text = stdout_of(s.app_cmd(&app).args([
+        "talents",
+        "cancel",
+        "--task",
+        &task,
+        "--ids",
+        "talent_000,talent_001",
+    ]));
+    assert!(text.starts_with("DOUYIN_ID"), "{text}");
+    assert!(text.contains("talent_001  ok  请求成功,已取消"), "{text}");
+    // Call-level errors: one line, exit 1.
+    let out = s
+        .app_cmd(&app)
+        .args(["talents", "add", "--task", "1", "--ids", "a"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: platform error 5442: 任务不存在")
+    );
+}
