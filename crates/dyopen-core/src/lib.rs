@@ -5,12 +5,14 @@
 //! - [`token`]: access tokens (kinds, lifetime, hashing).
 //! - [`region`]: the city catalogue and the city-binding rules.
 //! - [`task`]: tasks, exclusive talents and submissions.
+//! - [`link`]: URL links (codes, query rules, hosts, expiry).
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 
 pub mod app;
 pub mod clock;
 pub mod ids;
+pub mod link;
 pub mod region;
 pub mod store;
 pub mod task;

@@ -18,6 +18,8 @@ pub struct Config {
     pub public_base_url: Option<String>,
     /// Redis for shared rate limits (several instances).
     pub redis_url: Option<String>,
+    /// Prefix of this deployment's Redis keys (instances sharing limits share it).
+    pub redis_prefix: String,
     /// Enables `/_emulator/v1` and the settable clock.
     pub emulator: bool,
     /// Requests the emulator journal keeps.
@@ -34,6 +36,7 @@ impl Config {
             admin_token: admin_token.into(),
             public_base_url: None,
             redis_url: None,
+            redis_prefix: "dyopen:".into(),
             emulator: false,
             journal_capacity: crate::emulator::DEFAULT_JOURNAL_CAPACITY,
         }

@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (the database answers).
+//! `/healthz` (the process answers) and `/readyz` (the database answers; with Redis configured,
+//! whether the qps limiter uses it or has fallen back to the in-process window).
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -13,6 +14,9 @@ pub struct Health {
     pub status: &'static str,
     /// `ok` or the failure.
     pub database: String,
+    /// `not configured`, `ok`, or the in-process fallback (omitted by `/healthz`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<String>,
 }
 
 /// `GET /healthz`.
@@ -21,18 +25,30 @@ pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
         database: "not checked".into(),
+        redis: None,
     })
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    use crate::links::limiter::LimiterMode;
+    // A Redis outage degrades qps limits to per instance; the instance still serves (200).
+    let redis = Some(
+        match state.links.limiter.mode().await {
+            LimiterMode::InProcess => "not configured",
+            LimiterMode::Redis => "ok",
+            LimiterMode::Fallback => "unreachable: qps limiter fell back to in-process",
+        }
+        .to_owned(),
+    );
     match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {
                 status: "ok",
                 database: "ok".into(),
+                redis,
             }),
         ),
         Err(e) => (
@@ -40,6 +56,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             Json(Health {
                 status: "unavailable",
                 database: e.to_string(),
+                redis,
             }),
         ),
     }

@@ -3,6 +3,7 @@
 //! - [`startup`]: [`Application`] — build (bind, connect, migrate) and run.
 //! - [`http`]: wire plumbing (log ids, path normalisation, dialect errors, extractors, auth).
 //! - [`api`]: the open APIs, one module per family, one file per endpoint.
+//! - [`links`]: `GET /{code}` (redirect, landing page), link cache, qps limiter, visits.
 //! - [`admin`]: `/admin/v1`, dyopen's control plane.
 //! - [`emulator`]: `/_emulator/v1`, only with `--emulator`.
 
@@ -12,6 +13,7 @@ pub mod config;
 pub mod emulator;
 pub mod health;
 pub mod http;
+pub mod links;
 pub mod openapi;
 pub mod startup;
 pub mod state;

@@ -3,17 +3,20 @@
 use crate::config::Config;
 use crate::emulator::Emulator;
 use crate::http::{fallback, logid, normalize};
+use crate::links::limiter::QpsLimiter;
+use crate::links::LinkRuntime;
 use crate::state::AppState;
-use crate::{admin, api, emulator, health};
+use crate::{admin, api, emulator, health, links};
 use anyhow::Context;
 use axum::extract::Request;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use dyopen_core::clock::{Clock, ManualClock, SystemClock};
 use dyopen_store::{SqlStore, StoreOptions};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 
@@ -54,6 +57,19 @@ impl Application {
             .public_base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        let limiter = match &config.redis_url {
+            Some(url) => {
+                let limiter = QpsLimiter::with_redis(url, &config.redis_prefix)
+                    .with_context(|| format!("Redis URL {url}"))?;
+                if !limiter.wait_connected(Duration::from_secs(2)).await {
+                    tracing::warn!(
+                        "Redis not reachable at start: qps limits are per instance until it is"
+                    );
+                }
+                limiter
+            }
+            None => QpsLimiter::in_process(),
+        };
         let state = AppState {
             store: Arc::new(store.clone()),
             clock,
@@ -67,6 +83,7 @@ impl Application {
             admin_token: config.admin_token.as_str().into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
+            links: Arc::new(LinkRuntime::new(limiter)),
         };
         Ok(Self {
             listener,
@@ -96,14 +113,26 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let service = app_service(self.state);
-        axum::serve(
+        let (stop_flusher, stop) = tokio::sync::oneshot::channel();
+        let flusher = tokio::spawn(
+            self.state
+                .links
+                .visits
+                .clone()
+                .run_flusher(self.state.store.clone(), stop),
+        );
+        let service = app_service(self.state.clone());
+        let served = axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        // Drained: write the last visit counts before the database closes.
+        let _ = stop_flusher.send(());
+        let _ = flusher.await;
         self.store.close().await;
+        served?;
         Ok(())
     }
 
@@ -120,7 +149,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/openapi.json", get(crate::openapi::openapi_json))
         .merge(api::router())
-        .nest("/admin/v1", admin::router(state.clone()));
+        .nest("/admin/v1", admin::router(state.clone()))
+        // Single-segment link codes; every explicit route above wins over this one.
+        .route("/{code}", any(links::redirect::resolve));
     if state.emulator_clock.is_some() {
         router = router.nest("/_emulator/v1", emulator::router());
     }

@@ -1,5 +1,6 @@
 //! [`AppState`]: the one cloneable context every handler receives.
 
+use crate::links::LinkRuntime;
 use dyopen_core::clock::{Clock, ManualClock};
 use dyopen_core::Store;
 use std::sync::Arc;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub public_base_url: Arc<str>,
     /// 8 hex digits of this instance's address, for log ids.
     pub instance_hex: Arc<str>,
+    /// URL links: cache, qps limiter, visit counter.
+    pub links: Arc<LinkRuntime>,
 }

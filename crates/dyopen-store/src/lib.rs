@@ -5,9 +5,11 @@
 //!   one writer connection so write transactions are serialised, a pool of readers.
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
-//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`tasks`] (tasks and talents).
+//! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`tasks`] (tasks and
+//! talents), [`links`] (URL links, with a group-commit writer task for inserts).
 
 mod apps;
+mod links;
 mod regions;
 mod tasks;
 
@@ -81,6 +83,8 @@ pub struct SqlStore {
     read: AnyPool,
     /// Writers: one connection on SQLite.
     write: AnyPool,
+    /// The group-commit writer of link inserts.
+    link_writer: links::LinkWriter,
 }
 
 pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
@@ -149,6 +153,7 @@ impl SqlStore {
                     .map_err(backend_err)?;
                 Self {
                     backend,
+                    link_writer: links::spawn_writer(backend, write.clone()),
                     read,
                     write,
                 }
@@ -175,6 +180,7 @@ impl SqlStore {
                 drop(conn);
                 Self {
                     backend,
+                    link_writer: links::spawn_writer(backend, pool.clone()),
                     read: pool.clone(),
                     write: pool,
                 }

@@ -145,6 +145,27 @@ pub struct FixtureApp {
     /// an exclusive task with those talents cooperating).
     #[serde(default)]
     pub tasks: Vec<crate::task::AddTaskRequest>,
+    /// URL links, generated as `POST /api/apps/v1/url_link/generate/` would (no qps check).
+    #[serde(default)]
+    pub links: Vec<FixtureLink>,
+}
+
+/// A URL link of a fixture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FixtureLink {
+    /// `douyin` (default), `douyinlite`, `toutiao` or `toutiaolite`.
+    #[serde(default)]
+    pub app_name: Option<String>,
+    /// A published page; empty or absent: the home page.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A JSON object as text, e.g. `{"id":"1"}`.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Unix seconds, after now and at most 180 days ahead (rounded up to whole hours).
+    pub expire_time: crate::ids::FlexInt,
 }
 
 /// A city binding of a fixture.
@@ -170,6 +191,19 @@ pub struct SeedResponse {
     /// The tasks created, in fixture order.
     #[serde(default)]
     pub tasks: Vec<SeededTask>,
+    /// The links created, in fixture order.
+    #[serde(default)]
+    pub links: Vec<SeededLink>,
+}
+
+/// A URL link created by a fixture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeededLink {
+    /// Its app.
+    pub appid: String,
+    /// The link.
+    pub url_link: String,
 }
 
 /// A task created by a fixture.

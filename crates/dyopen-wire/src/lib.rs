@@ -5,13 +5,14 @@
 //!
 //! - [`dialect`]: the error envelopes (`err_no`/`err_msg`, `error`/`message`, …) and their codes.
 //! - [`ids`]: 19-digit ids accepted as JSON integers or decimal strings.
-//! - [`token`], [`region`]: the open APIs, one module per family.
+//! - [`token`], [`region`], [`link`]: the open APIs, one module per family.
 //! - [`admin`], [`emulator`]: dyopen's own control plane.
 
 pub mod admin;
 pub mod dialect;
 pub mod emulator;
 pub mod ids;
+pub mod link;
 pub mod region;
 pub mod task;
 pub mod token;

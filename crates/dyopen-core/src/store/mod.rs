@@ -3,10 +3,12 @@
 //! the parent row (app or task) is locked, so caps hold across instances.
 
 mod apps;
+mod links;
 mod regions;
 mod tasks;
 
 pub use apps::AppStore;
+pub use links::LinkStore;
 pub use regions::RegionStore;
 pub use tasks::TaskStore;
 
@@ -24,6 +26,6 @@ pub enum StoreError {
 }
 
 /// Everything dyopen stores.
-pub trait Store: AppStore + RegionStore + TaskStore + Send + Sync + 'static {}
+pub trait Store: AppStore + RegionStore + TaskStore + LinkStore + Send + Sync + 'static {}
 
-impl<T: AppStore + RegionStore + TaskStore + Send + Sync + 'static> Store for T {}
+impl<T: AppStore + RegionStore + TaskStore + LinkStore + Send + Sync + 'static> Store for T {}

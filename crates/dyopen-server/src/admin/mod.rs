@@ -3,6 +3,7 @@
 
 pub mod apps;
 mod auth;
+pub(crate) mod links;
 pub(crate) mod providers;
 pub(crate) mod regions;
 pub(crate) mod tasks;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/apps/{appid}/tasks", get(tasks::list))
         .route("/tasks/{task_id}", get(tasks::get))
         .route("/tasks/{task_id}/submissions", post(tasks::submit))
+        .route("/apps/{appid}/links", get(links::list))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             auth::require_admin,

@@ -1,6 +1,7 @@
 //! The platform's open APIs, one module per family. Paths are registered without a trailing
 //! slash; `http::normalize` makes `//x/` and `/x/` reach them.
 
+pub mod link;
 pub mod region;
 pub mod task;
 pub mod token;
@@ -14,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .merge(token::router())
         .merge(region::router())
         .merge(task::router())
+        .merge(link::router())
 }
 
 use crate::http::ApiError;

@@ -10,11 +10,12 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::Json;
 use dyopen_core::app::{self, App, AppId, AppSecret, AppStatus, PublishedPages};
+use dyopen_core::link::GenerateLink;
 use dyopen_core::region::AddBinding;
 use dyopen_core::task::NewTask;
 use dyopen_wire::admin::AppWithSecret;
 use dyopen_wire::dialect::Admin;
-use dyopen_wire::emulator::{Fixture, FixtureApp, SeedResponse, SeededTask};
+use dyopen_wire::emulator::{Fixture, FixtureApp, SeedResponse, SeededLink, SeededTask};
 
 fn bad(message: impl Into<String>) -> ApiError<Admin> {
     crate::admin::error(StatusCode::BAD_REQUEST, message)
@@ -123,15 +124,35 @@ pub async fn apply_fixture(
                 task.map_err(|e| bad(format!("apps[{i}].tasks[{j}]: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        built.push((app, secret, bindings, providers, tasks));
+        let now = state.clock.now();
+        let links = f
+            .links
+            .iter()
+            .enumerate()
+            .map(|(j, l)| {
+                let app_name = Some(l.app_name.clone().unwrap_or_else(|| "douyin".into()));
+                GenerateLink::parse(
+                    "app_id",
+                    Some(app.appid.to_string()),
+                    app_name,
+                    l.path.clone(),
+                    l.query.clone(),
+                    Some(l.expire_time.0),
+                    false,
+                )
+                .and_then(|cmd| cmd.plan(&app, now))
+                .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        built.push((app, secret, bindings, providers, tasks, links));
     }
     let mut apps = Vec::with_capacity(built.len());
-    for (app, secret, _, _, _) in &built {
+    for (app, secret, _, _, _, _) in &built {
         apps.push(store_app(state, app, secret).await?);
     }
     let now = state.clock.now();
-    let mut tasks = Vec::new();
-    for (i, (app, _, bindings, providers, new_tasks)) in built.iter().enumerate() {
+    let (mut tasks, mut links) = (Vec::new(), Vec::new());
+    for (i, (app, _, bindings, providers, new_tasks, new_links)) in built.iter().enumerate() {
         for p in providers {
             state
                 .store
@@ -158,8 +179,19 @@ pub async fn apply_fixture(
                 task_name: task.task_name.clone(),
             });
         }
+        for (j, l) in new_links.iter().enumerate() {
+            let link = state
+                .store
+                .insert_link(l, now.shanghai_day(), app.daily_link_quota)
+                .await
+                .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))?;
+            links.push(SeededLink {
+                appid: app.appid.to_string(),
+                url_link: format!("{}/{}", state.public_base_url, link.code.as_str()),
+            });
+        }
     }
-    Ok(SeedResponse { apps, tasks })
+    Ok(SeedResponse { apps, tasks, links })
 }
 
 /// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.

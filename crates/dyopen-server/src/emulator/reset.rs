@@ -22,6 +22,7 @@ pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>,
     emu.clock.reset();
     emu.journal().clear();
     emu.faults().clear();
+    state.links.cache.clear();
     let demo = match emu.demo() {
         Some(d) => {
             let fixture = FixtureApp {

@@ -409,3 +409,41 @@ async fn seed_creates_tasks_with_their_talents() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn seed_creates_links_that_redirect_and_reset_forgets_them() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let fixture = json!({"apps": [{
+        "name": "links", "pages": ["pages/index/index", "pages/item"],
+        "links": [{"path": "pages/item", "query": "{\"id\":\"7\"}", "expire_time": T0 + 3600}]
+    }]});
+    let (status, v) = emu(&app, reqwest::Method::POST, "/seed", Some(fixture)).await;
+    assert_eq!(status, 201, "{v}");
+    let url = v["links"][0]["url_link"].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&app.base_url), "{url}");
+    let res = app.http.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("snssdk1128://microapp?"), "{location}");
+    emu(&app, reqwest::Method::POST, "/reset", None).await;
+    assert_eq!(
+        app.http.get(&url).send().await.unwrap().status(),
+        404,
+        "reset clears the link cache too"
+    );
+    let (status, v) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/seed",
+        Some(json!({"apps": [{"name": "x", "pages": ["a"], "links": [{"path": "b", "expire_time": T0 + 60}]}]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("apps[0].links[0]"),
+        "{v}"
+    );
+}

@@ -153,6 +153,21 @@ impl TestApp {
         }
     }
 
+    /// A server whose qps limiter uses Redis (`DYOPEN_TEST_REDIS_URL`) under a key prefix of its
+    /// own; `None` (test skipped, with a message) when Redis or the backend is not configured.
+    pub async fn spawn_with_redis(backend: Backend) -> Option<Self> {
+        let Ok(url) = std::env::var("DYOPEN_TEST_REDIS_URL") else {
+            eprintln!("skipped: DYOPEN_TEST_REDIS_URL is not set, Redis case not run");
+            return None;
+        };
+        let prefix = format!("dyopen-test-{:016x}:", rand::random::<u64>());
+        Self::spawn_with(backend, move |c| {
+            c.redis_url = Some(url);
+            c.redis_prefix = prefix;
+        })
+        .await
+    }
+
     /// Another instance on the same database and clock (several instances behind a balancer).
     pub async fn second_instance(&self) -> Self {
         Self::start(self.config.clone(), self.db.clone(), self.clock.clone()).await

@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod emulator;
 mod fuzz;
+mod link;
 mod openapi;
 mod region;
 mod task;

@@ -86,7 +86,8 @@ async fn every_documented_operation_is_routed() {
     for (path, ops) in doc["paths"].as_object().unwrap() {
         let concrete = path
             .replace("{appid}", "tt0000000000000000")
-            .replace("{provider_appid}", "tt0000000000000001");
+            .replace("{provider_appid}", "tt0000000000000001")
+            .replace("{code}", "Zz9Zz9Z");
         let concrete = concrete.replace(['{', '}'], "");
         for method in ops.as_object().unwrap().keys() {
             if path == "/_emulator/v1/reset" {

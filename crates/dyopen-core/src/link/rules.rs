@@ -1,0 +1,264 @@
+//! The rules of URL-link generation: request parsing, hosts, expiry, and the decision against
+//! the app (status, published pages, query, expiry window).
+
+use super::code::LinkCode;
+use super::query::{percent_encode, LinkQuery, QueryProblem};
+use crate::app::{App, AppId, AppStatus};
+use crate::clock::Timestamp;
+use crate::store::StoreError;
+use thiserror::Error;
+
+/// Longest distance of `expire_time` from now: 180 days.
+pub const MAX_EXPIRY_SECS: i64 = 180 * 86_400;
+/// Expiry is rounded up to whole hours from now.
+pub const EXPIRY_STEP_SECS: i64 = 3_600;
+
+/// Everything that can go wrong with a URL-link request. Display texts are the legacy dialect's
+/// (`参数填写错误:<detail>` for parameter errors); [`LinkError::detail`] is the specific part.
+#[derive(Debug, Error)]
+pub enum LinkError {
+    /// A required field is absent or empty.
+    #[error("参数填写错误:{0}不能为空")]
+    Missing(&'static str),
+    /// `app_name` is not a host this endpoint accepts.
+    #[error("参数填写错误:app_name不合法")]
+    BadHost,
+    /// The app is banned.
+    #[error("权限被封禁")]
+    Banned,
+    /// `path` carries a `?`.
+    #[error("参数填写错误:path不能携带query")]
+    PathHasQuery,
+    /// `path` is not one of the app's published pages.
+    #[error("参数填写错误:path不是已发布的页面")]
+    PathNotPublished,
+    /// `path` is empty and the app publishes no page (no home page).
+    #[error("参数填写错误:小程序没有已发布的页面")]
+    NoHomePage,
+    /// `query` breaks a rule.
+    #[error("参数填写错误:{0}")]
+    Query(#[from] QueryProblem),
+    /// `expire_time` is not after now, or more than 180 days ahead.
+    #[error("到期时间不在范围内")]
+    ExpiryOutOfRange,
+    /// More generations this second than the app's qps.
+    #[error("生成URL_Link频率过快")]
+    TooFast,
+    /// The app's daily quota is used up.
+    #[error("生成URL_Link数量超过上限")]
+    QuotaExceeded,
+    /// `query_info` of a link that does not exist, has expired or belongs to another app.
+    #[error("参数填写错误:url_link不存在或已失效")]
+    UnknownLink,
+    /// The store could not insert the link after its retries.
+    #[error("链接生成失败,联系开发人员")]
+    GenerateFailed(StoreError),
+    /// The store failed otherwise.
+    #[error("内部错误")]
+    Storage(#[from] StoreError),
+}
+
+impl LinkError {
+    /// The specific part of a parameter error's text (after `参数填写错误:`), else the whole text.
+    pub fn detail(&self) -> String {
+        let text = self.to_string();
+        match text.strip_prefix("参数填写错误:") {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }
+    }
+}
+
+/// The host app a link opens in (`app_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Host {
+    /// 抖音.
+    Douyin,
+    /// 抖音极速版.
+    DouyinLite,
+    /// 今日头条.
+    Toutiao,
+    /// 今日头条极速版.
+    ToutiaoLite,
+}
+
+impl Host {
+    /// Parses `app_name`; the legacy endpoint accepts only the two Douyin hosts.
+    pub fn parse(s: &str, legacy: bool) -> Result<Self, LinkError> {
+        match (s, legacy) {
+            ("douyin", _) => Ok(Self::Douyin),
+            ("douyinlite", _) => Ok(Self::DouyinLite),
+            ("toutiao", false) => Ok(Self::Toutiao),
+            ("toutiaolite", false) => Ok(Self::ToutiaoLite),
+            _ => Err(LinkError::BadHost),
+        }
+    }
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Douyin => "douyin",
+            Self::DouyinLite => "douyinlite",
+            Self::Toutiao => "toutiao",
+            Self::ToutiaoLite => "toutiaolite",
+        }
+    }
+    /// The URL scheme of the host's app.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Self::Douyin => "snssdk1128",
+            Self::DouyinLite => "snssdk2329",
+            Self::Toutiao => "snssdk143",
+            Self::ToutiaoLite => "snssdk35",
+        }
+    }
+}
+
+/// A generate request after the checks that need nothing but the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateLink {
+    /// The app named by `ma_app_id`/`app_id`.
+    pub named_app: String,
+    /// The host.
+    pub host: Host,
+    /// `path` as sent (`""` = home page).
+    pub path: String,
+    /// `query` as sent (`""` = `{}`).
+    pub query: String,
+    /// `expire_time`, Unix seconds.
+    pub expire_time: i64,
+}
+
+fn required(field: &'static str, v: Option<String>) -> Result<String, LinkError> {
+    v.filter(|s| !s.is_empty()).ok_or(LinkError::Missing(field))
+}
+
+impl GenerateLink {
+    /// Checks the required fields and the host, in the seed's order: app, app_name, expire_time.
+    pub fn parse(
+        app_field: &'static str,
+        named_app: Option<String>,
+        app_name: Option<String>,
+        path: Option<String>,
+        query: Option<String>,
+        expire_time: Option<i64>,
+        legacy: bool,
+    ) -> Result<Self, LinkError> {
+        let named_app = required(app_field, named_app)?;
+        let host = Host::parse(&required("app_name", app_name)?, legacy)?;
+        let expire_time = expire_time.ok_or(LinkError::Missing("expire_time"))?;
+        Ok(Self {
+            named_app,
+            host,
+            path: path.unwrap_or_default(),
+            query: query.unwrap_or_default(),
+            expire_time,
+        })
+    }
+
+    /// Decides against the app at `now`: banned, path, query, expiry (in that order).
+    pub fn plan(&self, app: &App, now: Timestamp) -> Result<NewLink, LinkError> {
+        if app.status == AppStatus::Banned {
+            return Err(LinkError::Banned);
+        }
+        let path = if self.path.is_empty() {
+            app.pages
+                .home()
+                .ok_or(LinkError::NoHomePage)?
+                .as_str()
+                .to_owned()
+        } else if self.path.contains('?') {
+            return Err(LinkError::PathHasQuery);
+        } else if app.pages.contains(&self.path) {
+            self.path.clone()
+        } else {
+            return Err(LinkError::PathNotPublished);
+        };
+        let query = LinkQuery::parse(&self.query)?;
+        let expires_at = effective_expiry(now.secs(), self.expire_time)?;
+        Ok(NewLink {
+            appid: app.appid.clone(),
+            host: self.host,
+            path,
+            query: query.as_str().to_owned(),
+            created_at: now.secs(),
+            expires_at,
+        })
+    }
+}
+
+/// now + ceil((expire_time − now) / 1 h) × 1 h, for `now < expire_time ≤ now + 180 days`.
+pub fn effective_expiry(now: i64, expire_time: i64) -> Result<i64, LinkError> {
+    let ahead = expire_time.saturating_sub(now);
+    if ahead <= 0 || ahead > MAX_EXPIRY_SECS {
+        return Err(LinkError::ExpiryOutOfRange);
+    }
+    let hours = (ahead + EXPIRY_STEP_SECS - 1) / EXPIRY_STEP_SECS;
+    Ok(now + hours * EXPIRY_STEP_SECS)
+}
+
+/// A link about to be stored (its code is drawn by the store, which retries on a clash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    /// Its app.
+    pub appid: AppId,
+    /// The host app.
+    pub host: Host,
+    /// The resolved page (the home page when sent empty).
+    pub path: String,
+    /// The validated query text.
+    pub query: String,
+    /// Creation, Unix seconds.
+    pub created_at: i64,
+    /// Effective expiry, Unix seconds: live while `now < expires_at`.
+    pub expires_at: i64,
+}
+
+/// A stored link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Its code.
+    pub code: LinkCode,
+    /// Its app.
+    pub appid: AppId,
+    /// The host app.
+    pub host: Host,
+    /// The page.
+    pub path: String,
+    /// The query text (a JSON object).
+    pub query: String,
+    /// Creation, Unix seconds.
+    pub created_at: i64,
+    /// Effective expiry, Unix seconds.
+    pub expires_at: i64,
+    /// Visits flushed so far.
+    pub visits: i64,
+}
+
+impl Link {
+    /// Whether the link still resolves at `now`.
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        now.secs() < self.expires_at
+    }
+
+    /// `snssdk1128://microapp?version=v2&app_id=…&scene=0&version_type=current&start_page=…`.
+    pub fn scheme_url(&self) -> String {
+        // The stored query was validated on insert; an unreadable one opens the bare page.
+        let start_page = LinkQuery::parse(&self.query)
+            .map(|q| q.start_page(&self.path))
+            .unwrap_or_else(|_| self.path.clone());
+        format!(
+            "{}://microapp?version=v2&app_id={}&scene=0&version_type=current&start_page={}",
+            self.host.scheme(),
+            self.appid,
+            percent_encode(&start_page)
+        )
+    }
+}
+
+/// Whether the `(used + 1)`-th link of the day fits in `quota`.
+pub fn within_daily_quota(used: i64, quota: i64) -> bool {
+    used < quota
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,43 @@
+//! `POST /api/apps/v1/url_link/generate/` — the open.douyin.com URL-link generator.
+//!
+//! Body `{"app_id", "app_name": "douyin", "path", "query": "{}", "expire_time": 1644464021}` →
+//! `{"err_no": 0, "err_msg": "", "log_id": "…", "data": {"url_link": "…/Lu86lrX"}}`.
+
+use super::service;
+use crate::http::auth::PresentedToken;
+use crate::http::{ApiError, LogId, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use dyopen_core::link::GenerateLink;
+use dyopen_wire::dialect::{Open, OpenEnvelope};
+use dyopen_wire::link::{GenerateData, GenerateRequest};
+
+/// Generates a link.
+#[utoipa::path(post, path = "/api/apps/v1/url_link/generate/", tag = "url links", request_body = dyopen_wire::link::GenerateRequest, security(("access_token" = [])),
+    responses((status = 200, description = "err_no 0 with data.url_link, or 28005001 参数解析失败:<detail>, 28001003 access_token无效, 28001018 应用未获得该能力, 28005015 权限被封禁, 28005022 到期时间不在范围内, 28005020 生成URL_Link频率过快, 28005021 生成URL_Link数量超过上限, 28005002 内部错误 (`data: {}` on errors); see docs/links.md", body = dyopen_wire::dialect::OpenEnvelope<dyopen_wire::link::GenerateData>)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    token: PresentedToken,
+    WireJson(req, _): WireJson<GenerateRequest, Open>,
+) -> Result<Json<OpenEnvelope<GenerateData>>, ApiError<Open>> {
+    let cmd = GenerateLink::parse(
+        "app_id",
+        req.app_id,
+        req.app_name,
+        req.path,
+        req.query,
+        req.expire_time.map(|t| t.0),
+        false,
+    )?;
+    let token = token.pick(req.access_token.as_deref());
+    let link = service::generate(&state, token, cmd).await?;
+    Ok(Json(OpenEnvelope {
+        err_no: 0,
+        err_msg: String::new(),
+        log_id: LogId::current(),
+        data: GenerateData {
+            url_link: link.url_link.clone(),
+        },
+    }))
+}

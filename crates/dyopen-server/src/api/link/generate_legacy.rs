@@ -1,0 +1,41 @@
+//! `POST /api/apps/url_link/generate` — the legacy (developer.toutiao.com) URL-link generator.
+//!
+//! Body `{"access_token", "ma_app_id", "app_name": "douyin", "path", "query": "{}",
+//! "expire_time": 1644464021}` → `{"err_no": 0, "err_tips": "", "url_link": "…/Lu86lrX"}`.
+//! Upstream: seed 002.
+
+use super::service;
+use crate::http::auth::PresentedToken;
+use crate::http::{ApiError, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use dyopen_core::link::GenerateLink;
+use dyopen_wire::dialect::{LinkLegacy, LinkLegacyEnvelope};
+use dyopen_wire::link::LegacyGenerateRequest;
+
+/// Generates a link.
+#[utoipa::path(post, path = "/api/apps/url_link/generate", tag = "url links", request_body = dyopen_wire::link::LegacyGenerateRequest,
+    responses((status = 200, description = "err_no 0 with url_link, or 1 参数填写错误[:detail], 2 权限被封禁, -1 内部错误, 12018 参数解析失败,请检查参数格式, 12019 到期时间不在范围内, 12020 生成URL_Link频率过快, 12021 生成URL_Link数量超过上限, 12022 链接生成失败,联系开发人员, 12024 access_token错误, 12025 access_token过期或无权限 (url_link \"\" on errors)", body = dyopen_wire::dialect::LinkLegacyEnvelope)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    token: PresentedToken,
+    WireJson(req, _): WireJson<LegacyGenerateRequest, LinkLegacy>,
+) -> Result<Json<LinkLegacyEnvelope>, ApiError<LinkLegacy>> {
+    let cmd = GenerateLink::parse(
+        "ma_app_id",
+        req.ma_app_id,
+        req.app_name,
+        req.path,
+        req.query,
+        req.expire_time.map(|t| t.0),
+        true,
+    )?;
+    let token = token.pick(req.access_token.as_deref());
+    let link = service::generate(&state, token, cmd).await?;
+    Ok(Json(LinkLegacyEnvelope {
+        err_no: 0,
+        err_tips: String::new(),
+        url_link: link.url_link.clone(),
+    }))
+}

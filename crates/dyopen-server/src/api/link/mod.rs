@@ -1,0 +1,31 @@
+//! URL links (seed 002, SPEC §6): legacy `POST /api/apps/url_link/generate` and the v1
+//! `POST /api/apps/v1/url_link/generate|query_info|query_quota/`.
+
+mod errors;
+pub(crate) mod generate;
+pub(crate) mod generate_legacy;
+pub(crate) mod query_info;
+pub(crate) mod query_quota;
+mod service;
+
+use crate::state::AppState;
+use axum::routing::post;
+use axum::Router;
+
+/// The URL-link routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/apps/url_link/generate",
+            post(generate_legacy::handler),
+        )
+        .route("/api/apps/v1/url_link/generate", post(generate::handler))
+        .route(
+            "/api/apps/v1/url_link/query_info",
+            post(query_info::handler),
+        )
+        .route(
+            "/api/apps/v1/url_link/query_quota",
+            post(query_quota::handler),
+        )
+}

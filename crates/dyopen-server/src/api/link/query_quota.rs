@@ -1,0 +1,39 @@
+//! `POST /api/apps/v1/url_link/query_quota/` — today's (Asia/Shanghai) use and the daily limit.
+//!
+//! Body `{"app_id"}` → `data: {"url_link_used": 12, "url_link_limit": 500000}`.
+
+use super::service;
+use crate::http::auth::PresentedToken;
+use crate::http::{ApiError, LogId, WireJson};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use dyopen_core::link::LinkError;
+use dyopen_wire::dialect::{Open, OpenEnvelope};
+use dyopen_wire::link::{QueryQuotaData, QueryQuotaRequest};
+
+/// Reports the quota.
+#[utoipa::path(post, path = "/api/apps/v1/url_link/query_quota/", tag = "url links", request_body = dyopen_wire::link::QueryQuotaRequest, security(("access_token" = [])),
+    responses((status = 200, description = "err_no 0 with used/limit for the current Shanghai day, or 28005001 参数解析失败:<detail>, 28001003 access_token无效, 28001018 应用未获得该能力, 28005015 权限被封禁, 28005022 到期时间不在范围内, 28005020 生成URL_Link频率过快, 28005021 生成URL_Link数量超过上限, 28005002 内部错误 (`data: {}` on errors); see docs/links.md", body = dyopen_wire::dialect::OpenEnvelope<dyopen_wire::link::QueryQuotaData>)))]
+pub async fn handler(
+    State(state): State<AppState>,
+    token: PresentedToken,
+    WireJson(req, _): WireJson<QueryQuotaRequest, Open>,
+) -> Result<Json<OpenEnvelope<QueryQuotaData>>, ApiError<Open>> {
+    let token = token.pick(req.access_token.as_deref());
+    let app = service::app_of(&state, token, req.app_id.as_deref()).await?;
+    let used = state
+        .store
+        .links_used_on(&app.appid, state.clock.now().shanghai_day())
+        .await
+        .map_err(LinkError::Storage)?;
+    Ok(Json(OpenEnvelope {
+        err_no: 0,
+        err_msg: String::new(),
+        log_id: LogId::current(),
+        data: QueryQuotaData {
+            url_link_used: used,
+            url_link_limit: app.daily_link_quota,
+        },
+    }))
+}

@@ -1,0 +1,54 @@
+//! The steps every URL-link endpoint shares, after the request-only checks: token, app, rules,
+//! qps, insert (daily quota in the store's transaction).
+
+use super::errors::Failure;
+use crate::links::cache::ResolvedLink;
+use crate::state::AppState;
+use dyopen_core::app::App;
+use dyopen_core::link::{GenerateLink, LinkError};
+use dyopen_core::StoreError;
+use std::sync::Arc;
+
+/// The app a request acts on, after authenticating its token and authorising the named app.
+pub(super) async fn app_of(
+    state: &AppState,
+    token: Option<String>,
+    named: Option<&str>,
+) -> Result<App, Failure> {
+    let record = state.authenticate(token).await?;
+    let appid = state.authorize(&record, named, None).await?;
+    state
+        .store
+        .get_app(&appid)
+        .await
+        .map_err(LinkError::Storage)?
+        .ok_or_else(|| {
+            LinkError::Storage(StoreError::Backend(format!("app {appid} vanished"))).into()
+        })
+}
+
+/// Generates a link: token → banned → path → query → expiry → qps → daily quota + insert.
+pub(super) async fn generate(
+    state: &AppState,
+    token: Option<String>,
+    cmd: GenerateLink,
+) -> Result<Arc<ResolvedLink>, Failure> {
+    let app = app_of(state, token, Some(&cmd.named_app)).await?;
+    let now = state.clock.now();
+    let new = cmd.plan(&app, now)?;
+    if !state
+        .links
+        .limiter
+        .admit(app.appid.as_str(), now.secs(), app.qps_limit)
+        .await
+    {
+        return Err(LinkError::TooFast.into());
+    }
+    let link = state
+        .store
+        .insert_link(&new, now.shanghai_day(), app.daily_link_quota)
+        .await?;
+    let resolved = Arc::new(ResolvedLink::new(link, app.name, &state.public_base_url));
+    state.links.cache.put(resolved.clone()).await;
+    Ok(resolved)
+}

@@ -1,0 +1,80 @@
+//! `GET /{code}`: a live link answers 302 to the host's scheme URL (`Cache-Control: no-store`),
+//! or the landing page for browsers (`Accept: text/html`); an expired one 410, an unknown 404.
+//! Registered after every explicit route, which therefore win. Served from the cache.
+
+use super::landing;
+use crate::http::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dyopen_core::link::LinkCode;
+use dyopen_wire::dialect::{admin_codes, Admin};
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn not_live(expired: bool, html: bool, what: &'static str) -> Response {
+    let status = if expired {
+        StatusCode::GONE
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let mut response = if html {
+        (status, Html(landing::gone(expired))).into_response()
+    } else if expired {
+        // The admin dialect has no `gone` code; `not_found` with HTTP 410 says it.
+        ApiError::<Admin>::new(admin_codes::NOT_FOUND, "link expired")
+            .with_status(status)
+            .into_response()
+    } else {
+        ApiError::<Admin>::new(admin_codes::NOT_FOUND, what)
+            .with_status(status)
+            .into_response()
+    };
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// Resolves a link code (any other method or a path that is not a code's shape: 404).
+#[utoipa::path(get, path = "/{code}", tag = "url links", params(("code" = String, Path, description = "7 characters of base62"), ("Accept" = Option<String>, Header, description = "text/html for the landing page")),
+    responses((status = 302, description = "Live link: Location is the snssdk…://microapp scheme URL, Cache-Control: no-store"), (status = 200, description = "Live link, browser (Accept: text/html): landing page with a QR code", content_type = "text/html"),
+        (status = 410, description = "Expired link (page or JSON)", body = dyopen_wire::dialect::AdminError), (status = 404, description = "Unknown code", body = dyopen_wire::dialect::AdminError)))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    method: Method,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let html = wants_html(&headers);
+    let code = match LinkCode::parse(&code) {
+        Some(code) if method == Method::GET || method == Method::HEAD => code,
+        _ => return not_live(false, html, "no such route"),
+    };
+    let link = match state.links.cache.resolve(&state, &code).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return not_live(false, html, "no such link"),
+        Err(e) => return ApiError::<Admin>::system(e).into_response(),
+    };
+    if !link.link.is_live(state.clock.now()) {
+        return not_live(true, html, "link expired");
+    }
+    state.links.visits.record(&code);
+    let no_store = (header::CACHE_CONTROL, "no-store");
+    if html {
+        let expires = crate::admin::rfc3339(link.link.expires_at);
+        return ([no_store], Html(landing::landing(&link, &expires))).into_response();
+    }
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, link.scheme_url.as_str()), no_store],
+    )
+        .into_response()
+}
