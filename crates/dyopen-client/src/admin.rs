@@ -9,6 +9,7 @@ use dyopen_wire::admin::{
 };
 use dyopen_wire::dialect::AdminError;
 use dyopen_wire::emulator::{ClockRequest, ClockResponse, FaultRequest, FaultView, JournalPage};
+use dyopen_wire::link::LinkView;
 use dyopen_wire::task::{SubmissionRequest, TalentView, TaskDetailView, TaskSummaryView};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -218,6 +219,28 @@ impl AdminClient {
     /// ```
     pub async fn list_regions(&self, appid: &str) -> Result<Vec<RegionBindingView>> {
         let path = format!("/admin/v1/apps/{}/regions", segment(appid));
+        self.request(Method::GET, &path, None::<&()>).await
+    }
+
+    /// `GET /admin/v1/apps/{appid}/links?page=&page_size=`: links with visit counts.
+    ///
+    /// ```no_run
+    /// # async fn run(admin: dyopen_client::AdminClient) -> dyopen_client::Result<()> {
+    /// for l in admin.list_links("tt0123456789abcdef", 1, 50).await?.items {
+    ///     println!("{} {} visits", l.url_link, l.visits);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_links(
+        &self,
+        appid: &str,
+        page: u64,
+        page_size: u64,
+    ) -> Result<Page<LinkView>> {
+        let path = format!(
+            "/admin/v1/apps/{}/links?page={page}&page_size={page_size}",
+            segment(appid)
+        );
         self.request(Method::GET, &path, None::<&()>).await
     }
 

@@ -6,13 +6,6 @@ use serde_json::Value;
 
 /// An API family, i.e. one error envelope (see `dyopen_wire::dialect`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "URL links and tasks are added when they land on main"
-    )
-)]
 pub(crate) enum Family {
     /// `{err_no, err_msg, log_id}` (city binding).
     City,

@@ -4,7 +4,7 @@
 //!   credentials, a managed token (cached, refreshed ahead of expiry with single-flight, refreshed
 //!   once when the platform rejects it), jittered retries on system errors and unsent requests,
 //!   an optional [`RateLimiter`].
-//! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`task`],
+//! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`link`], [`task`],
 //!   [`talents`] (split into calls of ten).
 //! - [`AdminClient`] ([`admin`]): dyopen's own admin API and emulator clock.
 //! - [`Error`]: one error type with the platform code, message and log id.
@@ -27,6 +27,7 @@ pub mod client;
 pub mod error;
 mod family;
 mod limiter;
+pub mod link;
 pub mod region;
 mod retry;
 pub mod talents;
@@ -40,6 +41,7 @@ pub use client::{Client, ClientBuilder, DOUYIN_BASE_URL, TOUTIAO_BASE_URL};
 pub use dyopen_wire as wire;
 pub use error::{Error, Result};
 pub use limiter::RateLimiter;
+pub use link::NewUrlLink;
 pub use region::RegionTarget;
 pub use retry::RetryPolicy;
 pub use talents::{TalentOp, TalentsUpdate};

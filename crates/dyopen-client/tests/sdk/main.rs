@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin;
+mod link;
 mod region;
 mod resilience;
 mod task;
