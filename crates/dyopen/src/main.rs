@@ -24,6 +24,8 @@ enum Command {
     Token(cli::token::TokenCmd),
     /// Bind cities to the app or its pages (关联城市), list bindings.
     Region(cli::region::RegionCmd),
+    /// Generate URL links, show them (with --qr), check today's quota.
+    Link(cli::link::LinkCmd),
     /// Create, pause, terminate and list tasks (v2 task APIs).
     Task(cli::task::TaskCmd),
     /// Add or cancel talents of an exclusive task, any number (sent in calls of ten).
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::App(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Token(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Region(cmd) => cli::run(cmd.json(), cmd.run()),
+        Command::Link(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Task(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Talents(cmd) => cli::run_with_status(cmd.json(), async {
             Ok(if cmd.run().await? {

@@ -383,3 +383,64 @@ fn talents_add_from_a_file_of_200_ids_then_cancel() {
         String::from_utf8_lossy(&out.stderr).starts_with("error: platform error 5442: 任务不存在")
     );
 }
+
+#[test]
+fn link_create_info_quota_with_a_qr_code() {
+    let s = server();
+    let app = s.create_app("pages/index/index,pages/detail/detail");
+    let expire = (1_714_521_600 + 7200).to_string();
+    let text = stdout_of(s.app_cmd(&app).args([
+        "link",
+        "create",
+        "--path",
+        "pages/detail/detail",
+        "--query",
+        r#"{"id":"42"}"#,
+        "--expire",
+        &expire,
+        "--qr",
+    ]));
+    let mut lines = text.lines();
+    let url = lines.next().expect("url line").to_owned();
+    assert!(url.starts_with(&s.url), "{url}");
+    let qr: Vec<&str> = lines.collect();
+    assert!(
+        qr.len() > 10 && qr.iter().any(|l| l.contains('▄')),
+        "{text}"
+    );
+    let info = json_of(s.app_cmd(&app).args(["link", "info", &url, "--json"]));
+    assert_eq!(info["path"], "pages/detail/detail");
+    assert_eq!(info["expire_time"], 1_714_521_600 + 7200);
+    let text = stdout_of(s.app_cmd(&app).args(["link", "info", &url]));
+    assert!(text.contains("expires   2024-05-01T02:00:00Z"), "{text}");
+    let legacy = json_of(
+        s.app_cmd(&app)
+            .args(["link", "create", "--legacy", "--expire", &expire, "--json"]),
+    );
+    assert!(legacy["url_link"]
+        .as_str()
+        .is_some_and(|u| u.starts_with(&s.url)));
+    let quota = json_of(s.app_cmd(&app).args(["link", "quota", "--json"]));
+    assert_eq!(
+        (
+            quota["url_link_used"].as_i64(),
+            quota["url_link_limit"].as_i64()
+        ),
+        (Some(2), Some(500_000))
+    );
+    let out = s
+        .app_cmd(&app)
+        .args([
+            "link",
+            "create",
+            "--path",
+            "pages/nope",
+            "--expire",
+            &expire,
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: platform error 28005001"));
+}

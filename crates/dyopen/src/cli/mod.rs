@@ -1,5 +1,5 @@
 //! The CLI subcommands on the SDK (`dyopen-client`), one file per group: [`app`], [`token`],
-//! [`region`], [`task`],
+//! [`region`], [`link`], [`task`],
 //! [`talents`], [`completions`]; settings in [`config`], printing in [`output`].
 
 /// `println!` that ignores a closed stdout (e.g. `dyopen app list | head -1`) instead of panicking.
@@ -13,6 +13,7 @@ macro_rules! outln {
 pub mod app;
 pub mod completions;
 pub mod config;
+pub mod link;
 pub mod output;
 pub mod region;
 pub mod talents;
