@@ -1,1 +1,48 @@
-//! Rust SDK for the Douyin open APIs (built in a later issue).
+//! Rust SDK for the Douyin mini-program open APIs, against dyopen or the real platform.
+//!
+//! - [`Client`] ([`client`]): base URLs (the platform's two hosts by default, or one dyopen URL),
+//!   credentials, a managed token (cached, refreshed ahead of expiry with single-flight, refreshed
+//!   once when the platform rejects it), jittered retries on system errors and unsent requests,
+//!   an optional [`RateLimiter`].
+//! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`link`], [`task`],
+//!   [`talents`] (split into calls of ten).
+//! - [`AdminClient`] ([`admin`]): dyopen's own admin API and emulator clock.
+//! - [`Error`]: one error type with the platform code, message and log id.
+//!
+//! ```no_run
+//! # async fn run() -> dyopen_client::Result<()> {
+//! use dyopen_client::{Client, Error, RegionTarget};
+//! let client = Client::new("http://127.0.0.1:8080", "tt0123456789abcdef", "0123456789abcdef0123456789abcdef")?;
+//! match client.region_add(&RegionTarget::Whole, "440300").await {
+//!     Ok(data_id) => println!("bound as {data_id}"),
+//!     Err(Error::Api { code, message, log_id }) => eprintln!("{code} {message} {log_id:?}"),
+//!     Err(other) => return Err(other),
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod admin;
+mod auth;
+pub mod client;
+pub mod error;
+mod family;
+mod limiter;
+pub mod link;
+pub mod region;
+mod retry;
+pub mod talents;
+pub mod task;
+pub mod token;
+mod transport;
+
+pub use admin::AdminClient;
+pub use auth::TokenKind;
+pub use client::{Client, ClientBuilder, DOUYIN_BASE_URL, TOUTIAO_BASE_URL};
+pub use dyopen_wire as wire;
+pub use error::{Error, Result};
+pub use limiter::RateLimiter;
+pub use link::NewUrlLink;
+pub use region::RegionTarget;
+pub use retry::RetryPolicy;
+pub use talents::{TalentOp, TalentsUpdate};
+pub use task::TaskStatus;

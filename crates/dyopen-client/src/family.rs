@@ -1,0 +1,178 @@
+//! The error dialects as the client reads them: where each family puts its code, text and log id,
+//! which codes mean "the token is bad" (refresh once) and which mean "the platform failed" (retry).
+
+use dyopen_wire::dialect::{city_codes, client_token_codes, link_codes, open_codes, talents_codes};
+use serde_json::Value;
+
+/// An API family, i.e. one error envelope (see `dyopen_wire::dialect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// `{err_no, err_msg, log_id}` (city binding).
+    City,
+    /// `{err_no, err_tips, data}` (`/api/apps/v2/token`).
+    V2Token,
+    /// `{data:{error_code, description, …}, message}` (`/oauth/client_token/`).
+    ClientToken,
+    /// `{err_no, err_msg, log_id, data}` (open.douyin.com v1/v2).
+    Open,
+    /// `{error, message, log_id, data}` (`update_orient_talents`).
+    Talents,
+    /// `{err_no, err_tips, url_link}` (legacy URL link).
+    LinkLegacy,
+}
+
+/// A non-zero answer: code, text, log id (if in the envelope).
+pub(crate) struct Failure {
+    pub code: i64,
+    pub message: String,
+    pub log_id: Option<String>,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl Family {
+    /// `None` when the body is a success answer; the failure otherwise. A body without the
+    /// family's code field is not this family's answer (`Err(())`).
+    pub(crate) fn failure(self, body: &Value) -> Result<Option<Failure>, ()> {
+        let (code, message, log_id) = match self {
+            Family::City | Family::Open => (
+                body.get("err_no"),
+                text(body, "err_msg"),
+                Some(text(body, "log_id")),
+            ),
+            Family::V2Token | Family::LinkLegacy => {
+                (body.get("err_no"), text(body, "err_tips"), None)
+            }
+            Family::Talents => (
+                body.get("error"),
+                text(body, "message"),
+                Some(text(body, "log_id")),
+            ),
+            Family::ClientToken => {
+                let data = body.get("data").cloned().unwrap_or(Value::Null);
+                (
+                    body.get("data").and_then(|d| d.get("error_code")),
+                    text(&data, "description"),
+                    None,
+                )
+            }
+        };
+        let code = code.and_then(Value::as_i64).ok_or(())?;
+        if code == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Failure {
+            code,
+            message,
+            log_id: log_id.filter(|l| !l.is_empty()),
+        }))
+    }
+
+    /// The code means the token was rejected (invalid, expired or revoked): refresh and retry once.
+    pub(crate) fn is_token_error(self, code: i64) -> bool {
+        match self {
+            Family::City => code == city_codes::AUTH,
+            Family::Open => code == open_codes::TOKEN,
+            Family::Talents => code == talents_codes::TOKEN_INVALID,
+            Family::LinkLegacy => {
+                code == link_codes::TOKEN_BAD || code == link_codes::TOKEN_EXPIRED
+            }
+            Family::V2Token | Family::ClientToken => false,
+        }
+    }
+
+    /// The code means the platform failed, not the request: retry with backoff.
+    pub(crate) fn is_system_error(self, code: i64) -> bool {
+        match self {
+            Family::City => code == city_codes::SYSTEM,
+            Family::Open => code == open_codes::SYSTEM,
+            Family::Talents => code == talents_codes::SYSTEM,
+            Family::LinkLegacy => code == link_codes::SYSTEM,
+            Family::V2Token => code == -1,
+            Family::ClientToken => code == client_token_codes::SYSTEM,
+        }
+    }
+
+    /// Whether the platform reads the token from the body (`access_token`) rather than the
+    /// `access-token` header. The SDK sends the header always and the body field too where the
+    /// platform expects it there.
+    pub(crate) fn token_in_body(self) -> bool {
+        matches!(self, Family::Talents | Family::LinkLegacy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_each_envelope() {
+        let cases = [
+            (
+                Family::City,
+                json!({"err_no": 10101, "err_msg": "x", "log_id": "L"}),
+            ),
+            (
+                Family::V2Token,
+                json!({"err_no": 10101, "err_tips": "x", "data": {}}),
+            ),
+            (
+                Family::ClientToken,
+                json!({"data": {"error_code": 10101, "description": "x", "access_token": "", "expires_in": 0}, "message": "error"}),
+            ),
+            (
+                Family::Open,
+                json!({"err_no": 10101, "err_msg": "x", "log_id": "L", "data": {}}),
+            ),
+            (
+                Family::Talents,
+                json!({"error": 10101, "message": "x", "log_id": "L", "data": {}}),
+            ),
+            (
+                Family::LinkLegacy,
+                json!({"err_no": 10101, "err_tips": "x", "url_link": ""}),
+            ),
+        ];
+        for (family, body) in cases {
+            let f = family.failure(&body).ok().flatten();
+            let f = f.unwrap_or_else(|| panic!("{family:?} not read"));
+            assert_eq!((f.code, f.message.as_str()), (10101, "x"), "{family:?}");
+        }
+    }
+
+    #[test]
+    fn success_and_foreign_bodies() {
+        assert!(matches!(
+            Family::Open.failure(&json!({"err_no": 0, "err_msg": "", "log_id": "L", "data": {}})),
+            Ok(None)
+        ));
+        assert!(Family::Talents.failure(&json!({"err_no": 0})).is_err());
+    }
+
+    #[test]
+    fn token_and_system_codes() {
+        assert!(Family::City.is_token_error(10100));
+        assert!(Family::Open.is_token_error(28001003));
+        assert!(Family::Talents.is_token_error(5502));
+        assert!(
+            Family::LinkLegacy.is_token_error(12024) && Family::LinkLegacy.is_token_error(12025)
+        );
+        for (f, c) in [
+            (Family::City, 10000),
+            (Family::Open, 28005002),
+            (Family::Talents, 4001010),
+            (Family::LinkLegacy, -1),
+            (Family::V2Token, -1),
+        ] {
+            assert!(f.is_system_error(c), "{f:?} {c}");
+            assert!(!f.is_token_error(c));
+        }
+        assert!(!Family::City.is_system_error(10001));
+    }
+}
