@@ -25,7 +25,10 @@ impl LogId {
         let rand: u32 = rand::thread_rng().gen_range(0..0x100_0000);
         let mut id = String::with_capacity(53);
         let ms = now_ms.clamp(0, 9_999_999_999_999);
-        let _ = write!(id, "02{ms:013}00000000000000000000ffff{instance_hex}{rand:06x}");
+        let _ = write!(
+            id,
+            "02{ms:013}00000000000000000000ffff{instance_hex}{rand:06x}"
+        );
         id
     }
 
