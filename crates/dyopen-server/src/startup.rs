@@ -5,7 +5,7 @@ use crate::emulator::Emulator;
 use crate::http::{fallback, logid, normalize};
 use crate::links::limiter::QpsLimiter;
 use crate::links::LinkRuntime;
-use crate::state::AppState;
+use crate::state::{AppContext, AppState};
 use crate::{admin, api, emulator, health, links};
 use anyhow::Context;
 use axum::extract::Request;
@@ -70,7 +70,7 @@ impl Application {
             }
             None => QpsLimiter::in_process(),
         };
-        let state = AppState {
+        let state = AppState::new(AppContext {
             store: Arc::new(store.clone()),
             clock,
             emulator: match (&manual, config.emulator) {
@@ -84,7 +84,7 @@ impl Application {
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
             links: Arc::new(LinkRuntime::new(limiter)),
-        };
+        });
         Ok(Self {
             listener,
             addr,
@@ -178,9 +178,6 @@ pub fn app_service(
             emulator::middleware::layer,
         ));
     }
-    let routed = routed.layer(axum::middleware::from_fn_with_state(
-        state,
-        logid::middleware,
-    ));
+    let routed = routed.layer(logid::LogIdLayer::new(state));
     routed.map_request(normalize::normalize_request)
 }

@@ -5,9 +5,27 @@ use dyopen_core::clock::{Clock, ManualClock};
 use dyopen_core::Store;
 use std::sync::Arc;
 
-/// Shared state of one server instance.
+/// Shared state of one server instance: a handle to [`AppContext`], so cloning it per request
+/// (axum does, for every extractor and middleware) costs one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppContext>);
+
+impl AppState {
+    /// Wraps a context.
+    pub fn new(context: AppContext) -> Self {
+        Self(Arc::new(context))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppContext;
+    fn deref(&self) -> &AppContext {
+        &self.0
+    }
+}
+
+/// What every handler can reach.
+pub struct AppContext {
     /// Storage.
     pub store: Arc<dyn Store>,
     /// The one source of time.

@@ -46,7 +46,9 @@ impl AppStore for SqlStore {
     }
 
     async fn wipe_all(&self) -> Result<(), StoreError> {
-        self.wipe().await
+        let wiped = self.wipe().await;
+        self.cache.clear();
+        wiped
     }
 
     async fn create_app(&self, app: &App) -> Result<(), StoreError> {
@@ -68,13 +70,20 @@ impl AppStore for SqlStore {
     }
 
     async fn get_app(&self, appid: &AppId) -> Result<Option<App>, StoreError> {
+        if let Some(app) = self.cache.app(appid) {
+            return Ok(Some(app));
+        }
         let sql = format!("SELECT {APP_COLUMNS} FROM apps WHERE appid = $1");
         let row = sqlx::query(&sql)
             .bind(appid.as_str())
             .fetch_optional(&self.read)
             .await
             .map_err(backend_err)?;
-        row.as_ref().map(app_from_row).transpose()
+        let app = row.as_ref().map(app_from_row).transpose()?;
+        if let Some(app) = &app {
+            self.cache.put_app(app);
+        }
+        Ok(app)
     }
 
     async fn list_apps(&self, offset: u64, limit: u64) -> Result<(Vec<App>, u64), StoreError> {
@@ -130,6 +139,7 @@ impl AppStore for SqlStore {
             .await
             .map_err(backend_err)?;
         tx.commit().await.map_err(backend_err)?;
+        self.cache.forget_app(appid);
         Ok(Some(app))
     }
 
@@ -156,6 +166,8 @@ impl AppStore for SqlStore {
             .await
             .map_err(backend_err)?;
         tx.commit().await.map_err(backend_err)?;
+        self.cache.forget_app(appid);
+        self.cache.forget_tokens(appid, None);
         Ok(true)
     }
 
@@ -213,10 +225,15 @@ impl AppStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        tx.commit().await.map_err(backend_err)
+        tx.commit().await.map_err(backend_err)?;
+        self.cache.forget_tokens(&token.appid, Some(token.kind));
+        Ok(())
     }
 
     async fn find_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        if let Some(record) = self.cache.token(hash) {
+            return Ok(Some(record));
+        }
         let row = sqlx::query("SELECT appid, kind, expires_at FROM tokens WHERE token_hash = $1")
             .bind(hash)
             .fetch_optional(&self.read)
@@ -226,11 +243,13 @@ impl AppStore for SqlStore {
         let appid: String = row.try_get("appid").map_err(backend_err)?;
         let kind: String = row.try_get("kind").map_err(backend_err)?;
         let corrupt = || StoreError::Backend("corrupt token row".into());
-        Ok(Some(TokenRecord {
+        let record = TokenRecord {
             appid: AppId::parse(&appid).map_err(|_| corrupt())?,
             kind: TokenKind::parse(&kind).ok_or_else(corrupt)?,
             expires_at: row.try_get("expires_at").map_err(backend_err)?,
-        }))
+        };
+        self.cache.put_token(hash, &record);
+        Ok(Some(record))
     }
 
     async fn grant_provider(

@@ -10,6 +10,7 @@
 
 mod apps;
 mod links;
+mod read_cache;
 mod regions;
 mod tasks;
 
@@ -85,6 +86,8 @@ pub struct SqlStore {
     write: AnyPool,
     /// The group-commit writer of link inserts.
     link_writer: links::LinkWriter,
+    /// Tokens and apps read recently.
+    cache: std::sync::Arc<read_cache::ReadCache>,
 }
 
 pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
@@ -154,6 +157,7 @@ impl SqlStore {
                 Self {
                     backend,
                     link_writer: links::spawn_writer(backend, write.clone()),
+                    cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read,
                     write,
                 }
@@ -181,6 +185,7 @@ impl SqlStore {
                 Self {
                     backend,
                     link_writer: links::spawn_writer(backend, pool.clone()),
+                    cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read: pool.clone(),
                     write: pool,
                 }
@@ -292,3 +297,5 @@ impl SqlStore {
 }
 
 pub mod testing;
+
+pub use read_cache::READ_CACHE_TTL;

@@ -3,12 +3,15 @@
 //! in the envelope, and in the request's log line.
 
 use crate::state::AppState;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::Response;
 use rand::Rng;
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 tokio::task_local! {
@@ -52,24 +55,72 @@ fn hex_bytes(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Middleware: assigns the log id, runs the request inside its scope, sets `X-Tt-Logid` and logs
-/// one structured line per request.
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let log_id = LogId::generate(state.clock.now().millis(), &state.instance_hex);
-    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    let started = Instant::now();
-    let mut response = CURRENT.scope(log_id.clone(), next.run(req)).await;
-    if let Ok(v) = HeaderValue::from_str(&log_id) {
-        response.headers_mut().insert("x-tt-logid", v);
+/// Layer that assigns the log id, runs the request inside its scope, sets `X-Tt-Logid` and logs
+/// one structured line per request. A hand-written tower layer rather than `from_fn`, which boxes
+/// the inner service on every request (this runs on the redirect hot path).
+#[derive(Clone)]
+pub struct LogIdLayer {
+    state: AppState,
+}
+
+impl LogIdLayer {
+    /// The layer for one instance.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
     }
-    let status = response.status().as_u16();
-    let micros = started.elapsed().as_micros() as u64;
-    if method == Method::GET && status < 400 {
-        tracing::debug!(log_id = %log_id, %method, %path, status, micros, "request");
-    } else {
-        tracing::info!(log_id = %log_id, %method, %path, status, micros, "request");
+}
+
+impl<S> tower::Layer<S> for LogIdLayer {
+    type Service = LogIdService<S>;
+    fn layer(&self, inner: S) -> LogIdService<S> {
+        LogIdService {
+            inner,
+            state: self.state.clone(),
+        }
     }
-    response
+}
+
+/// The service of [`LogIdLayer`].
+#[derive(Clone)]
+pub struct LogIdService<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> tower::Service<Request> for LogIdService<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let log_id = LogId::generate(self.state.clock.now().millis(), &self.state.instance_hex);
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        let started = Instant::now();
+        let future = CURRENT.scope(log_id.clone(), self.inner.call(req));
+        Box::pin(async move {
+            let Ok(mut response) = future.await;
+            if let Ok(v) = HeaderValue::from_str(&log_id) {
+                response.headers_mut().insert("x-tt-logid", v);
+            }
+            let status = response.status().as_u16();
+            let micros = started.elapsed().as_micros() as u64;
+            let path = uri.path();
+            if method == Method::GET && status < 400 {
+                tracing::debug!(log_id = %log_id, %method, %path, status, micros, "request");
+            } else {
+                tracing::info!(log_id = %log_id, %method, %path, status, micros, "request");
+            }
+            Ok(response)
+        })
+    }
 }
 
 #[cfg(test)]

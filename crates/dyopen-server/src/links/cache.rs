@@ -23,6 +23,8 @@ pub struct ResolvedLink {
     pub app_name: String,
     /// `snssdk…://microapp?…`.
     pub scheme_url: String,
+    /// `scheme_url` as a ready `Location` value (cloning it is a reference count).
+    pub location: axum::http::HeaderValue,
     /// `{public_base_url}/{code}`.
     pub url_link: String,
 }
@@ -30,8 +32,13 @@ pub struct ResolvedLink {
 impl ResolvedLink {
     /// Builds the cached form of `link`.
     pub fn new(link: Link, app_name: String, public_base_url: &str) -> Self {
+        let scheme_url = link.scheme_url();
         Self {
-            scheme_url: link.scheme_url(),
+            // The scheme URL is percent-encoded ASCII; a link that could not be a header value
+            // would answer with an empty Location rather than fail.
+            location: axum::http::HeaderValue::from_str(&scheme_url)
+                .unwrap_or_else(|_| axum::http::HeaderValue::from_static("")),
+            scheme_url,
             url_link: format!("{public_base_url}/{}", link.code),
             app_name,
             link,

@@ -74,7 +74,13 @@ pub async fn resolve(
     }
     (
         StatusCode::FOUND,
-        [(header::LOCATION, link.scheme_url.as_str()), no_store],
+        [
+            (header::LOCATION, link.location.clone()),
+            (
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            ),
+        ],
     )
         .into_response()
 }
