@@ -262,38 +262,52 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
-    /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with `SQLITE_BUSY`
-    /// when another process (a second instance on the same file) holds the lock.
+    /// Begins a write transaction on the writer pool.
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        match self.backend {
-            Backend::Sqlite => self
-                .write
-                .begin_with("BEGIN IMMEDIATE")
-                .await
-                .map_err(backend_err),
-            Backend::Postgres => self.write.begin().await.map_err(backend_err),
-        }
+        begin_write(self.backend, &self.write).await
     }
 
-    /// Locks the app's row for the rest of `tx` (SQLite: the single writer already serialises);
-    /// false if the app does not exist.
+    /// Locks the app's row for the rest of `tx`; false if the app does not exist.
     pub(crate) async fn lock_app(
         &self,
         tx: &mut Transaction<'static, Any>,
         appid: &str,
     ) -> Result<bool, StoreError> {
-        let sql = match self.backend {
-            Backend::Postgres => "SELECT appid FROM apps WHERE appid = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT appid FROM apps WHERE appid = $1",
-        };
-        let row = sqlx::query(sql)
-            .bind(appid)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(backend_err)?;
-        Ok(row.is_some())
+        lock_app_row(self.backend, tx, appid).await
     }
+}
+
+/// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a
+/// deferred transaction that reads and then writes can fail with `SQLITE_BUSY` when another
+/// process (a second instance on the same file) holds the lock.
+pub(crate) async fn begin_write(
+    backend: Backend,
+    pool: &AnyPool,
+) -> Result<Transaction<'static, Any>, StoreError> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+    .map_err(backend_err)
+}
+
+/// Locks an app's row for the rest of `tx` (PostgreSQL `FOR UPDATE`; SQLite's single writer
+/// already serialises); false if the app does not exist.
+pub(crate) async fn lock_app_row(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    appid: &str,
+) -> Result<bool, StoreError> {
+    let sql = match backend {
+        Backend::Postgres => "SELECT appid FROM apps WHERE appid = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT appid FROM apps WHERE appid = $1",
+    };
+    let row = sqlx::query(sql)
+        .bind(appid)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(backend_err)?;
+    Ok(row.is_some())
 }
 
 pub mod testing;

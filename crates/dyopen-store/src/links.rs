@@ -77,31 +77,6 @@ async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<Inse
     }
 }
 
-async fn begin(backend: Backend, pool: &AnyPool) -> Result<Transaction<'static, Any>, StoreError> {
-    match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
-    }
-    .map_err(backend_err)
-}
-
-async fn lock_app(
-    backend: Backend,
-    tx: &mut Transaction<'static, Any>,
-    appid: &str,
-) -> Result<bool, StoreError> {
-    let sql = match backend {
-        Backend::Postgres => "SELECT appid FROM apps WHERE appid = $1 FOR UPDATE",
-        Backend::Sqlite => "SELECT appid FROM apps WHERE appid = $1",
-    };
-    let row = sqlx::query(sql)
-        .bind(appid)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(backend_err)?;
-    Ok(row.is_some())
-}
-
 async fn used_on(conn: &mut sqlx::AnyConnection, appid: &str, day: i64) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2")
         .bind(appid)
@@ -248,7 +223,7 @@ async fn write_batch(
             .cmp(&(batch[b].link.appid.as_str(), batch[b].day))
     });
     let mut results: Vec<Option<Result<Link, LinkError>>> = batch.iter().map(|_| None).collect();
-    let mut tx = begin(backend, pool).await?;
+    let mut tx = crate::begin_write(backend, pool).await?;
     let mut locked: Option<&str> = None;
     let mut i = 0;
     while i < order.len() {
@@ -259,7 +234,7 @@ async fn write_batch(
             .position(|&j| batch[j].link.appid.as_str() != appid || batch[j].day != day)
             .map_or(order.len(), |n| i + n);
         if locked != Some(appid) {
-            if !lock_app(backend, &mut tx, appid).await? {
+            if !crate::lock_app_row(backend, &mut tx, appid).await? {
                 for &j in &order[i..group_end] {
                     let gone = StoreError::Conflict(format!("no app {appid}"));
                     results[j] = Some(Err(LinkError::Storage(gone)));

@@ -2,7 +2,7 @@
 //! visit counts and expiry (expired links included). Pending visit counts of this instance are
 //! flushed first, so the listing is exact for visits served here (tests rely on it).
 
-use super::{no_app, parse_appid, rfc3339, Paging};
+use super::{rfc3339, Paging};
 use crate::http::extract::WireQuery;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -21,13 +21,7 @@ pub async fn list(
     WireQuery(paging, _): WireQuery<Paging, Admin>,
 ) -> Result<Json<Page<LinkView>>, ApiError<Admin>> {
     let (page, page_size, offset) = paging.resolve()?;
-    let id = parse_appid(&appid)?;
-    state
-        .store
-        .get_app(&id)
-        .await
-        .map_err(ApiError::system)?
-        .ok_or_else(|| no_app(&appid))?;
+    let id = super::existing_app(&state, &appid).await?;
     state.links.visits.flush(state.store.as_ref()).await;
     let (links, total) = state
         .store

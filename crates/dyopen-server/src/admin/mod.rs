@@ -52,6 +52,18 @@ pub(crate) fn no_app(appid: &str) -> ApiError<Admin> {
     error(StatusCode::NOT_FOUND, format!("no app {appid}"))
 }
 
+/// The appid of a path segment naming a stored app, or 404.
+pub(crate) async fn existing_app(state: &AppState, raw: &str) -> Result<AppId, ApiError<Admin>> {
+    let id = parse_appid(raw)?;
+    state
+        .store
+        .get_app(&id)
+        .await
+        .map_err(ApiError::system)?
+        .ok_or_else(|| no_app(raw))?;
+    Ok(id)
+}
+
 /// The appid of a path segment, or 404.
 pub(crate) fn parse_appid(raw: &str) -> Result<AppId, ApiError<Admin>> {
     AppId::parse(raw).map_err(|_| no_app(raw))

@@ -1,6 +1,6 @@
 //! Service-provider grants: app A lets provider app P act for it with P's tokens.
 
-use super::{error, no_app, parse_appid, rfc3339};
+use super::{error, rfc3339};
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -10,17 +10,6 @@ use dyopen_core::app::AppId;
 use dyopen_wire::admin::{GrantProviderRequest, ProviderView};
 use dyopen_wire::dialect::Admin;
 
-async fn existing(state: &AppState, appid: &str) -> Result<AppId, ApiError<Admin>> {
-    let id = parse_appid(appid)?;
-    state
-        .store
-        .get_app(&id)
-        .await
-        .map_err(ApiError::system)?
-        .ok_or_else(|| no_app(appid))?;
-    Ok(id)
-}
-
 /// `POST /admin/v1/apps/{appid}/providers {"provider_appid"}` → 201.
 #[utoipa::path(post, path = "/admin/v1/apps/{appid}/providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)), request_body = GrantProviderRequest,
     responses((status = 201, body = ProviderView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
@@ -29,7 +18,7 @@ pub async fn grant(
     Path(appid): Path<String>,
     WireJson(req, _): WireJson<GrantProviderRequest, Admin>,
 ) -> Result<(StatusCode, Json<ProviderView>), ApiError<Admin>> {
-    let id = existing(&state, &appid).await?;
+    let id = super::existing_app(&state, &appid).await?;
     let provider = AppId::parse(&req.provider_appid)
         .map_err(|e| error(StatusCode::BAD_REQUEST, format!("provider_appid: {e}")))?;
     if provider == id {
@@ -61,7 +50,7 @@ pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
 ) -> Result<Json<Vec<ProviderView>>, ApiError<Admin>> {
-    let id = existing(&state, &appid).await?;
+    let id = super::existing_app(&state, &appid).await?;
     let grants = state
         .store
         .list_providers(&id)
@@ -86,7 +75,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     Path((appid, provider)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError<Admin>> {
-    let id = existing(&state, &appid).await?;
+    let id = super::existing_app(&state, &appid).await?;
     let provider_id = AppId::parse(&provider)
         .map_err(|_| error(StatusCode::NOT_FOUND, format!("no grant to {provider}")))?;
     if state

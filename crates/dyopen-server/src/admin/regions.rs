@@ -1,6 +1,6 @@
 //! `GET /admin/v1/apps/{appid}/regions`: bindings with city names and next-change times.
 
-use super::{no_app, parse_appid, rfc3339};
+use super::rfc3339;
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -38,13 +38,7 @@ pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
 ) -> Result<Json<Vec<RegionBindingView>>, ApiError<Admin>> {
-    let id = parse_appid(&appid)?;
-    state
-        .store
-        .get_app(&id)
-        .await
-        .map_err(ApiError::system)?
-        .ok_or_else(|| no_app(&appid))?;
+    let id = super::existing_app(&state, &appid).await?;
     let regions = state
         .store
         .region_state(&id)

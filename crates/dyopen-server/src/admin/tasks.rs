@@ -1,7 +1,7 @@
 //! Tasks in the admin API: list an app's tasks with talent counts, show one task with its
 //! talents, and record talents' submissions (a talent posted a video).
 
-use super::{error, no_app, parse_appid, rfc3339, Paging};
+use super::{error, rfc3339, Paging};
 use crate::http::extract::WireQuery;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
@@ -70,13 +70,7 @@ pub async fn list(
     WireQuery(paging, _): WireQuery<Paging, Admin>,
 ) -> Result<Json<Page<TaskSummaryView>>, ApiError<Admin>> {
     let (page, page_size, offset) = paging.resolve()?;
-    let id = parse_appid(&appid)?;
-    state
-        .store
-        .get_app(&id)
-        .await
-        .map_err(ApiError::system)?
-        .ok_or_else(|| no_app(&appid))?;
+    let id = super::existing_app(&state, &appid).await?;
     let tasks = state.store.task_list(&id).await.map_err(ApiError::system)?;
     let now = state.clock.now();
     let mut items = Vec::new();
