@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::emulator::Emulator;
 use crate::http::{fallback, logid, normalize};
-use crate::links::limiter::QpsLimiter;
+use crate::links::limiter::{QpsLimiter, EMULATOR_WINDOW_TTL_SECS, WINDOW_TTL_SECS};
 use crate::links::LinkRuntime;
 use crate::state::{AppContext, AppState};
 use crate::{admin, api, emulator, health, links};
@@ -59,8 +59,16 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
         let limiter = match &config.redis_url {
             Some(url) => {
-                let limiter = QpsLimiter::with_redis(url, &config.redis_prefix)
-                    .with_context(|| format!("Redis URL {url}"))?;
+                let limiter = QpsLimiter::with_redis(
+                    url,
+                    &config.redis_prefix,
+                    if config.emulator {
+                        EMULATOR_WINDOW_TTL_SECS
+                    } else {
+                        WINDOW_TTL_SECS
+                    },
+                )
+                .with_context(|| format!("Redis URL {url}"))?;
                 if !limiter.wait_connected(Duration::from_secs(2)).await {
                     tracing::warn!(
                         "Redis not reachable at start: qps limits are per instance until it is"

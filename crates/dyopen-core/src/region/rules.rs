@@ -113,6 +113,11 @@ impl AddBinding {
         region_id: Option<&str>,
         path: Option<&str>,
     ) -> Result<Self, CityError> {
+        // Syntax first (SPEC §4 order): a code that is not six digits is named before the
+        // bind_type/path coupling; catalogue membership is checked after it.
+        if !region_id.is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(CityError::BadField("region_id"));
+        }
         let target = match (bind_type, path.unwrap_or("")) {
             (None, _) => return Err(CityError::BadField("bind_type")),
             (Some(1), "") => Target::Whole,

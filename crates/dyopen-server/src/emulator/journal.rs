@@ -13,7 +13,8 @@ use serde_json::Value;
 use std::collections::VecDeque;
 
 /// Keys whose values never appear in the journal.
-const SECRET_KEYS: [&str; 4] = ["secret", "client_secret", "access_token", "admin_token"];
+pub(crate) const SECRET_KEYS: [&str; 4] =
+    ["secret", "client_secret", "access_token", "admin_token"];
 
 /// Replaces secret values anywhere in a JSON document with `***`.
 pub fn mask(v: &mut Value) {

@@ -1,7 +1,7 @@
 //! The emulator's request layer: fires injected faults and journals every request and answer
 //! (except the emulator's own routes and health checks).
 
-use super::journal::{mask, mask_query};
+use super::journal::{mask, mask_query, SECRET_KEYS};
 use super::FaultKind;
 use crate::http::auth::PresentedToken;
 use crate::http::LogId;
@@ -19,6 +19,8 @@ use std::time::Duration;
 
 /// Bodies up to this size are journaled (larger ones are refused with the route's 413 anyway).
 const BODY_LIMIT: usize = 2 << 20;
+/// What the journal shows for a non-JSON body that names a secret field.
+const WITHHELD: &str = "[body withheld: not JSON and names a secret field]";
 /// Journaled response bodies are cut at this size.
 const RESPONSE_KEEP: usize = 64 << 10;
 
@@ -40,7 +42,13 @@ fn as_json_or_text(bytes: &[u8]) -> Value {
         }
         Err(_) => {
             let cut = &bytes[..bytes.len().min(RESPONSE_KEEP)];
-            Value::String(String::from_utf8_lossy(cut).into_owned())
+            let masked = mask_query(&String::from_utf8_lossy(cut));
+            // A form body is masked field by field; any other text that names a secret field
+            // (malformed JSON, say) is withheld whole rather than risk showing the secret.
+            let leaks = SECRET_KEYS
+                .iter()
+                .any(|k| masked.contains(k) && !masked.contains(&format!("{k}=***")));
+            Value::String(if leaks { WITHHELD.to_owned() } else { masked })
         }
     }
 }

@@ -23,6 +23,7 @@ pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>,
     emu.journal().clear();
     emu.faults().clear();
     state.links.cache.clear();
+    state.links.limiter.clear().await;
     let demo = match emu.demo() {
         Some(d) => {
             let fixture = FixtureApp {

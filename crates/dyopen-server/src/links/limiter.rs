@@ -14,9 +14,14 @@ pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 
 const INCR_SCRIPT: &str = r"
 local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], 10) end
+if n == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
 return n
 ";
+
+/// Real seconds a Redis window key lives with the system clock (its second is long over by then).
+pub const WINDOW_TTL_SECS: u64 = 10;
+/// Real seconds a Redis window key lives in emulator mode, where a frozen Clock second never ends.
+pub const EMULATOR_WINDOW_TTL_SECS: u64 = 86_400;
 
 /// Where the qps windows live right now (reported by `/readyz`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +38,7 @@ pub enum LimiterMode {
 struct RedisWindow {
     manager: tokio::sync::OnceCell<ConnectionManager>,
     prefix: String,
+    ttl_secs: u64,
     script: redis::Script,
     healthy: AtomicBool,
 }
@@ -54,11 +60,12 @@ impl QpsLimiter {
 
     /// A Redis-backed limiter; the connection is made in the background (retried until it
     /// succeeds), the in-process window serving meanwhile. Fails only on a malformed URL.
-    pub fn with_redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
+    pub fn with_redis(url: &str, prefix: &str, ttl_secs: u64) -> anyhow::Result<Self> {
         let client = redis::Client::open(url)?;
         let window = Arc::new(RedisWindow {
             manager: tokio::sync::OnceCell::new(),
             prefix: prefix.to_owned(),
+            ttl_secs,
             script: redis::Script::new(INCR_SCRIPT),
             healthy: AtomicBool::new(false),
         });
@@ -109,7 +116,8 @@ impl QpsLimiter {
             if let Some(manager) = w.manager.get() {
                 let key = format!("{}qps:{appid}:{second}", w.prefix);
                 let mut conn = manager.clone();
-                let invocation = w.script.key(key);
+                let mut invocation = w.script.key(key);
+                invocation.arg(w.ttl_secs);
                 let call = invocation.invoke_async::<i64>(&mut conn);
                 match tokio::time::timeout(REDIS_TIMEOUT, call).await {
                     Ok(Ok(n)) => {
@@ -125,6 +133,51 @@ impl QpsLimiter {
             }
         }
         self.admit_local(appid, second, limit)
+    }
+
+    /// Forgets every window (emulator reset): the in-process ones and, with Redis, this
+    /// deployment's keys.
+    pub async fn clear(&self) {
+        self.local
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+        let Some(w) = &self.redis else { return };
+        let Some(manager) = w.manager.get() else {
+            return;
+        };
+        let mut conn = manager.clone();
+        let pattern = format!("{}qps:*", w.prefix);
+        let keys: Result<Vec<String>, _> = tokio::time::timeout(REDIS_TIMEOUT * 4, async {
+            let (mut cursor, mut keys) = (0u64, Vec::new());
+            loop {
+                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query_async(&mut conn)
+                    .await?;
+                keys.extend(batch);
+                if next == 0 {
+                    return Ok::<_, redis::RedisError>(keys);
+                }
+                cursor = next;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| Ok(Vec::new()));
+        match keys {
+            Ok(keys) if !keys.is_empty() => {
+                let mut conn = manager.clone();
+                if let Err(e) = redis::AsyncCommands::del::<_, ()>(&mut conn, keys).await {
+                    tracing::warn!(error = %e, "qps limiter: could not clear Redis windows");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "qps limiter: could not list Redis windows"),
+        }
     }
 
     fn admit_local(&self, appid: &str, second: i64, limit: i64) -> bool {

@@ -447,3 +447,101 @@ async fn seed_creates_links_that_redirect_and_reset_forgets_them() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn journal_masks_form_bodies_and_withholds_unparsable_ones_naming_secrets() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let mini = app.create_app(&["pages/index/index"]).await;
+    let form = format!(
+        "client_key={}&client_secret={}&grant_type=client_credential",
+        mini.appid, mini.secret
+    );
+    app.post_raw(
+        "/oauth/client_token/",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form.into(),
+    )
+    .await;
+    app.post_raw(
+        "/api/apps/url_link/generate",
+        &[],
+        br#"{"access_token": "08abc", "ma_app_id": "#.to_vec(),
+    )
+    .await;
+    let (_, page) = emu(&app, reqwest::Method::GET, "/journal", None).await;
+    let text = page.to_string();
+    assert!(!text.contains(&mini.secret), "the secret leaked: {text}");
+    assert!(!text.contains("08abc"), "the token leaked: {text}");
+    let entries = page["entries"].as_array().unwrap();
+    let form_entry = entries
+        .iter()
+        .find(|e| e["path"] == "/oauth/client_token")
+        .unwrap();
+    assert_eq!(
+        form_entry["request"],
+        format!(
+            "client_key={}&client_secret=***&grant_type=client_credential",
+            mini.appid
+        )
+    );
+    let broken = entries
+        .iter()
+        .find(|e| e["path"] == "/api/apps/url_link/generate")
+        .unwrap();
+    assert_eq!(
+        broken["request"],
+        "[body withheld: not JSON and names a secret field]"
+    );
+}
+
+#[tokio::test]
+async fn reset_forgets_the_qps_windows_of_a_frozen_clock() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let fixture = json!({"apps": [{"appid": "tt00000000000000dd", "secret": "s", "name": "q", "pages": ["pages/index/index"], "qps_limit": 1}]});
+    let mini = TestMiniApp {
+        appid: "tt00000000000000dd".into(),
+        secret: "s".into(),
+    };
+    let generate = |t: String| {
+        let app = &app;
+        async move {
+            let body = json!({"access_token": t, "ma_app_id": "tt00000000000000dd", "app_name": "douyin", "expire_time": T0 + 3600});
+            app.post("/api/apps/url_link/generate", None, &body).await.1["err_no"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    emu(&app, reqwest::Method::POST, "/seed", Some(fixture.clone())).await;
+    let t = app.client_token(&mini).await;
+    assert_eq!(generate(t.clone()).await, 0);
+    assert_eq!(generate(t).await, 12020, "one per second");
+    emu(&app, reqwest::Method::POST, "/reset", None).await;
+    emu(
+        &app,
+        reqwest::Method::POST,
+        "/clock",
+        Some(json!({"now": T0})),
+    )
+    .await;
+    emu(&app, reqwest::Method::POST, "/seed", Some(fixture)).await;
+    let t = app.client_token(&mini).await;
+    assert_eq!(
+        generate(t).await,
+        0,
+        "the same frozen second starts a fresh window after a reset"
+    );
+}
+
+#[tokio::test]
+async fn talents_with_an_empty_appid_are_a_parameter_error() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (_, t) = app.app_with_token().await;
+    let (_, v) = app
+        .post(
+            "/api/apps/taskbox/update_orient_talents/",
+            None,
+            &json!({"access_token": t, "appid": "", "task_id": 7218760632718443557u64, "op_type": 1, "douyin_ids": ["a"]}),
+        )
+        .await;
+    assert_eq!(v["error"], 4001015, "{v}");
+}

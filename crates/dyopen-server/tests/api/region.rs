@@ -157,6 +157,14 @@ async fn add_checks_bind_type_path_coupling(backend: Backend) {
         ),
         (json!({"bind_type": 1}), "参数不合法:region_id参数不合法"),
         (
+            json!({"bind_type": 1, "path": "x", "region_id": "abc"}),
+            "参数不合法:region_id参数不合法",
+        ),
+        (
+            json!({"bind_type": 1, "path": "x", "region_id": "440000"}),
+            "参数不合法:path参数不合法",
+        ),
+        (
             json!({"bind_type": 1, "region_id": 440300}),
             "参数不合法:region_id参数不合法",
         ),
@@ -743,7 +751,13 @@ async fn token_is_required_and_checked_after_the_body(backend: Backend) {
     assert_eq!(call(&app, ADD, "garbage", body.clone()).await, auth);
     // A bad body is reported before a bad token.
     assert_eq!(
-        call(&app, ADD, "garbage", json!({"bind_type": 9})).await,
+        call(
+            &app,
+            ADD,
+            "garbage",
+            json!({"bind_type": 9, "region_id": "440300"})
+        )
+        .await,
         err_add(10001, "参数不合法:bind_type参数不合法")
     );
     // Expired after 7200 s.

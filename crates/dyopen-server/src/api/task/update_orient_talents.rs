@@ -24,6 +24,10 @@ pub async fn handler(
     WireJson(req, _): WireJson<UpdateOrientTalentsRequest, Talents>,
 ) -> Result<Json<TalentsEnvelope<UpdateOrientTalentsData>>, ApiError<Talents>> {
     let op = TalentOp::parse(req.op_type)?;
+    if req.appid.is_empty() {
+        // A required field of step 1; an empty one must not fall back to the token's app.
+        return Err(TalentsError::BadField("appid").into());
+    }
     let auth = state
         .authenticate(token.pick(req.access_token.as_deref()))
         .await?;
