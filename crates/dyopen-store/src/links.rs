@@ -52,13 +52,27 @@ async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<Inse
                 Err(_) => break,
             }
         }
-        let mut outcome = Err(StoreError::Backend("no attempt".into()));
-        for attempt in 0..BATCH_ATTEMPTS {
-            outcome = write_batch(backend, &pool, &batch).await;
-            match &outcome {
-                Ok(_) => break,
-                Err(e) => tracing::warn!(attempt, error = %e, "link batch failed"),
+        let mut outcome = write_with_retries(backend, &pool, &batch).await;
+        if outcome.is_err() && batch.len() > 1 {
+            // One bad job must not fail the others: fall back to one transaction per job.
+            tracing::warn!(
+                jobs = batch.len(),
+                "link batch failed; retrying its jobs one by one"
+            );
+            let mut results = Vec::with_capacity(batch.len());
+            for job in &batch {
+                results.push(
+                    match write_with_retries(backend, &pool, std::slice::from_ref(job)).await {
+                        Ok(mut one) => one.pop().unwrap_or_else(|| {
+                            Err(LinkError::GenerateFailed(StoreError::Backend(
+                                "a batch of one gave no result".into(),
+                            )))
+                        }),
+                        Err(e) => Err(LinkError::GenerateFailed(e)),
+                    },
+                );
             }
+            outcome = Ok(results);
         }
         match outcome {
             Ok(results) => {
@@ -75,6 +89,23 @@ async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<Inse
             }
         }
     }
+}
+
+/// [`write_batch`] up to [`BATCH_ATTEMPTS`] times.
+async fn write_with_retries(
+    backend: Backend,
+    pool: &AnyPool,
+    batch: &[InsertJob],
+) -> Result<Vec<Result<Link, LinkError>>, StoreError> {
+    let mut outcome = Err(StoreError::Backend("no attempt".into()));
+    for attempt in 0..BATCH_ATTEMPTS {
+        outcome = write_batch(backend, pool, batch).await;
+        match &outcome {
+            Ok(_) => break,
+            Err(e) => tracing::warn!(attempt, error = %e, "link batch failed"),
+        }
+    }
+    outcome
 }
 
 async fn used_on(conn: &mut sqlx::AnyConnection, appid: &str, day: i64) -> Result<i64, StoreError> {
