@@ -305,7 +305,14 @@ impl Dialect for Open {
     const PARAM_CODE: i64 = open_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (open_codes::SYSTEM, "内部错误");
     fn param_message(problem: &ParamProblem) -> String {
-        format!("{}:{}", open_codes::PARAM_MSG, problem.detail())
+        // The same words as the domain's own 28005001 texts (`参数解析失败:<field>参数不合法`).
+        let detail = match problem {
+            ParamProblem::Field(f) | ParamProblem::Missing(f) => format!("{f}参数不合法"),
+            ParamProblem::Malformed(_) => "请求体不是合法的JSON对象".to_owned(),
+            ParamProblem::TooLarge => "请求体超过1MiB".to_owned(),
+            ParamProblem::Custom(text) => text.clone(),
+        };
+        format!("{}:{detail}", open_codes::PARAM_MSG)
     }
     fn error_body(code: i64, message: String, log_id: String) -> Self::ErrorBody {
         OpenEnvelope {
