@@ -1,7 +1,7 @@
 //! The token cache: one token at a time, refreshed ahead of expiry by exactly one caller
 //! (single-flight) while the others keep using the still-valid token or wait for the new one.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use std::future::Future;
 use std::sync::RwLock;
 use std::time::Duration;
@@ -36,7 +36,13 @@ pub(crate) struct TokenCache {
     current: RwLock<Option<Cached>>,
     refresh: Mutex<()>,
     refresh_ahead: Duration,
+    /// The last failed fetch: callers that were already waiting get its error instead of
+    /// fetching again one after another.
+    failure: RwLock<Option<(Instant, Error)>>,
 }
+
+/// Longest token lifetime believed (a larger `expires_in` must not overflow the clock).
+const MAX_LIFE: Duration = Duration::from_secs(30 * 86_400);
 
 impl TokenCache {
     /// A cache that refreshes `refresh_ahead` before expiry (at the latest at half the lifetime).
@@ -45,6 +51,7 @@ impl TokenCache {
             current: RwLock::new(None),
             refresh: Mutex::new(()),
             refresh_ahead,
+            failure: RwLock::new(None),
         }
     }
 
@@ -76,14 +83,38 @@ impl TokenCache {
             }
             if now < c.expires_at {
                 // Due for refresh but still valid: one caller refreshes, the rest use it meanwhile.
+                // A failed early refresh falls back to the token, which is still valid.
                 return match self.refresh.try_lock() {
-                    Ok(_guard) => self.refresh_locked(fetch).await,
+                    Ok(_guard) => self.refresh_locked(fetch).await.or(Ok(c.token)),
                     Err(_) => Ok(c.token),
                 };
             }
         }
+        let waiting_since = Instant::now();
         let _guard = self.refresh.lock().await;
+        if let Some(e) = self.failure_since(waiting_since) {
+            return Err(e);
+        }
         self.refresh_locked(fetch).await
+    }
+
+    /// The error of a fetch that failed at or after `since`.
+    fn failure_since(&self, since: Instant) -> Option<Error> {
+        let guard = match self.failure.read() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        guard
+            .as_ref()
+            .filter(|(at, _)| *at >= since)
+            .map(|(_, e)| e.for_waiters())
+    }
+
+    fn record_failure(&self, value: Option<(Instant, Error)>) {
+        match self.failure.write() {
+            Ok(mut g) => *g = value,
+            Err(p) => *p.into_inner() = value,
+        }
     }
 
     /// With the refresh lock held: re-check (another caller may just have refreshed), then fetch.
@@ -98,8 +129,17 @@ impl TokenCache {
             }
         }
         let started = Instant::now();
-        let (token, expires_in) = fetch().await?;
-        let life = Duration::from_secs(u64::try_from(expires_in.max(1)).unwrap_or(1));
+        let (token, expires_in) = match fetch().await {
+            Ok(got) => {
+                self.record_failure(None);
+                got
+            }
+            Err(e) => {
+                self.record_failure(Some((Instant::now(), e.for_waiters())));
+                return Err(e);
+            }
+        };
+        let life = Duration::from_secs(u64::try_from(expires_in.max(1)).unwrap_or(1)).min(MAX_LIFE);
         let ahead = self.refresh_ahead.min(life / 2);
         self.store(Some(Cached {
             token: token.clone(),

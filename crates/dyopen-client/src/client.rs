@@ -9,8 +9,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The platform's open.douyin.com host (city binding, client token, v1 URL links, v2 tasks).
+///
+/// ```
+/// assert_eq!(dyopen_client::DOUYIN_BASE_URL, "https://open.douyin.com");
+/// ```
 pub const DOUYIN_BASE_URL: &str = "https://open.douyin.com";
 /// The platform's developer.toutiao.com host (v2 token, talents, legacy URL links).
+///
+/// ```
+/// assert_eq!(dyopen_client::TOUTIAO_BASE_URL, "https://developer.toutiao.com");
+/// ```
 pub const TOUTIAO_BASE_URL: &str = "https://developer.toutiao.com";
 
 /// Which of the platform's two hosts an API lives on.
@@ -46,10 +54,25 @@ pub(crate) struct Inner {
     pub(crate) douyin: String,
     pub(crate) toutiao: String,
     pub(crate) credentials: Option<(String, String)>,
-    pub(crate) token_kind: TokenKind,
+    /// Forces one token kind for every API (dyopen accepts both); `None`: each API gets the kind
+    /// the platform expects ([`crate::family::Family::platform_token_kind`]).
+    pub(crate) token_kind: Option<TokenKind>,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Option<RateLimiter>,
+    /// The managed v2 (mini-program) token.
     pub(crate) tokens: TokenCache,
+    /// The managed client token.
+    pub(crate) client_tokens: TokenCache,
+}
+
+impl Inner {
+    /// The cache of `kind`.
+    pub(crate) fn cache(&self, kind: TokenKind) -> &TokenCache {
+        match kind {
+            TokenKind::V2 => &self.tokens,
+            TokenKind::Client => &self.client_tokens,
+        }
+    }
 }
 
 /// Settings of a [`Client`]; start with [`Client::builder`].
@@ -71,7 +94,7 @@ pub struct ClientBuilder {
     douyin: String,
     toutiao: String,
     credentials: Option<(String, String)>,
-    token_kind: TokenKind,
+    token_kind: Option<TokenKind>,
     retry: RetryPolicy,
     qps: Option<u32>,
     timeout: Duration,
@@ -86,7 +109,7 @@ impl Default for ClientBuilder {
             douyin: DOUYIN_BASE_URL.to_owned(),
             toutiao: TOUTIAO_BASE_URL.to_owned(),
             credentials: None,
-            token_kind: TokenKind::default(),
+            token_kind: None,
             retry: RetryPolicy::default(),
             qps: None,
             timeout: Duration::from_secs(30),
@@ -140,13 +163,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Which token endpoint the managed token comes from (default [`TokenKind::V2`]).
+    /// Uses one token kind for every API. By default each API gets the kind the real platform
+    /// expects (client token for the v1/v2 URL-link and task APIs, v2 token for city binding,
+    /// talents and the legacy URL link); dyopen accepts either kind everywhere.
     ///
     /// ```
     /// let b = dyopen_client::Client::builder().token_kind(dyopen_client::TokenKind::Client);
     /// ```
     pub fn token_kind(mut self, kind: TokenKind) -> Self {
-        self.token_kind = kind;
+        self.token_kind = Some(kind);
         self
     }
 
@@ -227,6 +252,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 limiter: self.qps.map(RateLimiter::new),
                 tokens: TokenCache::new(self.refresh_ahead),
+                client_tokens: TokenCache::new(self.refresh_ahead),
             }),
         })
     }

@@ -49,6 +49,10 @@ pub enum Error {
     /// The client is not set up for this call (e.g. no credentials, a bad base URL).
     #[error("client configuration: {0}")]
     Config(String),
+    /// The token fetch this call was waiting for failed in transport (the same failure is
+    /// shared by every caller that waited, so they do not each fetch again).
+    #[error("token fetch failed: {0}")]
+    TokenFetch(String),
 }
 
 fn log_suffix(log_id: &Option<String>) -> String {
@@ -59,6 +63,38 @@ fn log_suffix(log_id: &Option<String>) -> String {
 }
 
 impl Error {
+    /// A copy for the other callers that waited on the same failed token fetch.
+    pub(crate) fn for_waiters(&self) -> Error {
+        match self {
+            Error::Api {
+                code,
+                message,
+                log_id,
+            } => Error::Api {
+                code: *code,
+                message: message.clone(),
+                log_id: log_id.clone(),
+            },
+            Error::Admin {
+                status,
+                code,
+                message,
+            } => Error::Admin {
+                status: *status,
+                code: code.clone(),
+                message: message.clone(),
+            },
+            Error::Http { status, body } => Error::Http {
+                status: *status,
+                body: body.clone(),
+            },
+            Error::Transport(e) => Error::TokenFetch(e.to_string()),
+            Error::Decode(m) => Error::Decode(m.clone()),
+            Error::Config(m) => Error::Config(m.clone()),
+            Error::TokenFetch(m) => Error::TokenFetch(m.clone()),
+        }
+    }
+
     /// The platform code of an [`Error::Api`], else `None`.
     ///
     /// ```

@@ -36,6 +36,20 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 impl Family {
+    /// The token kind the real platform expects for this family: the client token (`clt.`) on
+    /// open.douyin.com's v1/v2 APIs (URL links v1, tasks), the mini-program token (`08…`) for
+    /// city binding, talents and the legacy URL link (dyopen accepts either everywhere).
+    pub(crate) fn platform_token_kind(self) -> crate::TokenKind {
+        match self {
+            Family::Open => crate::TokenKind::Client,
+            Family::City
+            | Family::Talents
+            | Family::LinkLegacy
+            | Family::V2Token
+            | Family::ClientToken => crate::TokenKind::V2,
+        }
+    }
+
     /// `None` when the body is a success answer; the failure otherwise. A body without the
     /// family's code field is not this family's answer (`Err(())`).
     pub(crate) fn failure(self, body: &Value) -> Result<Option<Failure>, ()> {

@@ -1,9 +1,12 @@
 //! Rust SDK for the Douyin mini-program open APIs, against dyopen or the real platform.
 //!
 //! - [`Client`] ([`client`]): base URLs (the platform's two hosts by default, or one dyopen URL),
-//!   credentials, a managed token (cached, refreshed ahead of expiry with single-flight, refreshed
-//!   once when the platform rejects it), jittered retries on system errors and unsent requests,
-//!   an optional [`RateLimiter`].
+//!   credentials, managed tokens (cached, refreshed ahead of expiry with single-flight — a failed
+//!   fetch is shared by the callers that waited for it — refreshed once when the platform rejects
+//!   one), jittered retries on system errors and unsent requests, an optional [`RateLimiter`].
+//!   Each API gets the token kind the real platform expects: the client token (`clt.…`) for the
+//!   v1 URL-link and v2 task APIs, the mini-program v2 token (`08…`) for city binding, talents
+//!   and the legacy URL link ([`ClientBuilder::token_kind`] forces one kind; dyopen accepts both).
 //! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`link`], [`task`],
 //!   [`talents`] (split into calls of ten).
 //! - [`AdminClient`] ([`admin`]): dyopen's own admin API and emulator clock.

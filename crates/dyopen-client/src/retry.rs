@@ -70,7 +70,7 @@ impl RetryPolicy {
         if cap == 0 {
             return Duration::ZERO;
         }
-        Duration::from_nanos(random_u64() % (cap + 1).max(1))
+        Duration::from_nanos(random_u64() % cap.saturating_add(1))
     }
 }
 

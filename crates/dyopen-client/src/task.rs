@@ -86,7 +86,8 @@ impl Client {
             task_status: Some(FlexInt(status.code())),
             access_token: None,
         };
-        let _: OpenEnvelope<TaskIdData> = self
+        // The platform's model marks `data.task_id` optional here: success is the envelope alone.
+        let _: OpenEnvelope<serde_json::Value> = self
             .call(Call::new(Host::Douyin, UPDATE_STATUS, Family::Open, &req)?)
             .await?;
         Ok(())

@@ -64,8 +64,10 @@ impl Client {
         Ok(res.data)
     }
 
-    /// The managed token: cached, refreshed ahead of expiry, one fetch however many callers
-    /// ask at once. Needs [`crate::ClientBuilder::credentials`].
+    /// The managed token of the default kind (the one set with
+    /// [`crate::ClientBuilder::token_kind`], else the v2 token): cached, refreshed ahead of
+    /// expiry, one fetch however many callers ask at once. Needs
+    /// [`crate::ClientBuilder::credentials`].
     ///
     /// ```no_run
     /// # async fn run() -> dyopen_client::Result<()> {
@@ -75,13 +77,19 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn access_token(&self) -> Result<String> {
+        self.managed_token(self.inner.token_kind.unwrap_or(TokenKind::V2))
+            .await
+    }
+
+    /// The managed token of `kind` (each kind has its own cache and single-flight refresh).
+    pub(crate) async fn managed_token(&self, kind: TokenKind) -> Result<String> {
         let (appid, secret) = self.inner.credentials.as_ref().ok_or_else(|| {
             Error::Config("no credentials: set appid and secret to call the open APIs".into())
         })?;
         self.inner
-            .tokens
+            .cache(kind)
             .get(|| async {
-                match self.inner.token_kind {
+                match kind {
                     TokenKind::V2 => self
                         .v2_token(appid, secret)
                         .await

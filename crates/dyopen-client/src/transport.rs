@@ -70,11 +70,15 @@ impl Client {
 
     async fn call_with_token(&self, call: &Call) -> Result<Value> {
         let mut refreshed = false;
+        let kind = self
+            .inner
+            .token_kind
+            .unwrap_or(call.family.platform_token_kind());
         loop {
-            let token = self.access_token().await?;
+            let token = self.managed_token(kind).await?;
             match self.send_retrying(call, Some(&token)).await {
                 Err(Error::Api { code, .. }) if !refreshed && call.family.is_token_error(code) => {
-                    self.inner.tokens.invalidate(&token);
+                    self.inner.cache(kind).invalidate(&token);
                     refreshed = true;
                 }
                 other => return other,

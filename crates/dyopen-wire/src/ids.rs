@@ -31,6 +31,21 @@ impl Serialize for FlexId {
     }
 }
 
+/// Serialises a [`FlexId`] as a JSON integer (for requests whose platform type is `number`).
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Body {
+///     #[serde(serialize_with = "dyopen_wire::ids::serialize_as_number")]
+///     task_id: dyopen_wire::ids::FlexId,
+/// }
+/// let body = Body { task_id: dyopen_wire::ids::FlexId(7218760632718443557) };
+/// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"task_id":7218760632718443557}"#);
+/// ```
+pub fn serialize_as_number<S: Serializer>(id: &FlexId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(id.0)
+}
+
 struct FlexIdVisitor;
 
 impl Visitor<'_> for FlexIdVisitor {

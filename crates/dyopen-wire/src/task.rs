@@ -260,7 +260,9 @@ pub struct UpdateOrientTalentsRequest {
     pub access_token: Option<String>,
     /// The task's app.
     pub appid: String,
-    /// The exclusive task: a JSON integer as in the seed, or a decimal string.
+    /// The exclusive task: a JSON integer as in the seed, or a decimal string; sent as an integer
+    /// (seed 001 types it `number`).
+    #[serde(serialize_with = "crate::ids::serialize_as_number")]
     pub task_id: FlexId,
     /// 1 add, 2 cancel.
     pub op_type: i64,

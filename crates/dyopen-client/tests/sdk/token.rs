@@ -80,3 +80,55 @@ async fn calls_without_credentials_fail_with_a_config_error() {
         .expect("client");
     assert!(matches!(c.access_token().await, Err(Error::Config(_))));
 }
+
+#[tokio::test]
+async fn each_api_gets_the_token_kind_the_platform_expects() {
+    let server = TestServer::spawn().await;
+    let proxy = crate::helpers::Proxy::start(&server.base_url).await;
+    let app = server.app().await;
+    let c = client(&proxy.base_url, &app);
+    // City binding takes the v2 (mini-program) token; v1 URL links the client token.
+    c.region_add(&dyopen_client::RegionTarget::Whole, "440300")
+        .await
+        .expect("region add");
+    c.url_link_query_quota().await.expect("quota");
+    c.region_delete(&dyopen_client::RegionTarget::Whole, "440300")
+        .await
+        .expect("region delete");
+    c.url_link_query_quota().await.expect("quota again");
+    assert_eq!(proxy.count("/api/apps/v2/token"), 1, "one v2 token, cached");
+    assert_eq!(
+        proxy.count("/oauth/client_token/"),
+        1,
+        "one client token, cached"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_token_fetch_is_shared_by_every_waiting_call() {
+    let server = TestServer::spawn().await;
+    let proxy = crate::helpers::Proxy::start(&server.base_url).await;
+    let mut app = server.app().await;
+    app.secret = "wrong".into();
+    let c = client(&proxy.base_url, &app);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let c = c.clone();
+        set.spawn(async move {
+            c.region_add(&dyopen_client::RegionTarget::Whole, "440300")
+                .await
+        });
+    }
+    let results = set.join_all().await;
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Err(Error::Api { code: 40017, .. }))),
+        "{results:?}"
+    );
+    assert_eq!(
+        proxy.count("/api/apps/v2/token"),
+        1,
+        "one fetch, its failure shared"
+    );
+}
