@@ -1,6 +1,6 @@
 //! Exclusive-task talents (更新专属任务达人, seed 001): `POST /api/apps/taskbox/update_orient_talents/`
 //! on developer.toutiao.com, any number of ids split into calls of
-//! [`MAX_TALENTS_PER_CALL`](dyopen_wire::task::MAX_TALENTS_PER_CALL).
+//! [`MAX_TALENTS_PER_CALL`].
 
 use crate::client::{Client, Host};
 use crate::error::{Error, Result};
