@@ -1096,3 +1096,23 @@ async fn thirty_concurrent_requests_end_with_exactly_200_talents(backend: Backen
         .await;
     assert_eq!(detail["talents"].as_array().map(Vec::len), Some(200));
 }
+
+#[tokio::test]
+async fn tasks_made_at_one_frozen_instant_list_newest_first_in_creation_order() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
+    let (_, token) = app.app_with_token().await;
+    let mut made = Vec::new();
+    for _ in 0..8 {
+        made.push(create_task(&app, &token, json!({})).await);
+    }
+    made.reverse();
+    let now = app.now();
+    let (_, v) = app
+        .post(
+            QUERY_IDS,
+            Some(&token),
+            &json!({"create_start_time": now - DAY, "create_end_time": now}),
+        )
+        .await;
+    assert_eq!(v["data"]["task_ids"], json!(made), "{v}");
+}
