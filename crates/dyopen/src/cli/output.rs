@@ -57,7 +57,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// The JSON form of an error for `--json`: `{"error": {"code", "message", "log_id"}}`.
 pub fn error_json(e: &anyhow::Error) -> serde_json::Value {
     use dyopen_client::Error;
-    let (code, message, log_id) = match e.downcast_ref::<Error>() {
+    let partial = e.downcast_ref::<PartialFailure>();
+    let source = partial
+        .map(|p| &p.source)
+        .or_else(|| e.downcast_ref::<Error>());
+    let (code, message, log_id) = match source {
         Some(Error::Api {
             code,
             message,
@@ -68,12 +72,60 @@ pub fn error_json(e: &anyhow::Error) -> serde_json::Value {
         }
         _ => (serde_json::Value::Null, format!("{e:#}"), None),
     };
-    serde_json::json!({"error": {"code": code, "message": message, "log_id": log_id}})
+    let mut out =
+        serde_json::json!({"error": {"code": code, "message": message, "log_id": log_id}});
+    if let (Some(p), Some(obj)) = (partial, out.as_object_mut()) {
+        obj.insert("results".into(), p.done.clone());
+    }
+    out
+}
+
+/// A command that failed part-way after work the platform already applied: the error, plus the
+/// results of that work (shown under `results` in the `--json` error object).
+#[derive(Debug)]
+pub struct PartialFailure {
+    /// What stopped the command.
+    pub source: dyopen_client::Error,
+    /// The results obtained before it (a JSON array).
+    pub done: serde_json::Value,
+}
+
+impl std::fmt::Display for PartialFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.source.fmt(f)
+    }
+}
+
+impl std::error::Error for PartialFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.source)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_failures_carry_the_applied_results_in_json() {
+        let source = dyopen_client::Error::Api {
+            code: 4001010,
+            message: "Service Unavailable".into(),
+            log_id: None,
+        };
+        let done = serde_json::json!([{"douyin_id": "a", "update_result": "请求成功,已添加"}]);
+        let e = anyhow::Error::from(PartialFailure {
+            source,
+            done: done.clone(),
+        });
+        let v = error_json(&e);
+        assert_eq!(v["error"]["code"], 4001010);
+        assert_eq!(v["results"], done);
+        assert_eq!(
+            format!("{e:#}"),
+            "platform error 4001010: Service Unavailable"
+        );
+    }
 
     #[test]
     fn tables_align_wide_characters() {

@@ -121,11 +121,16 @@ impl TalentsCmd {
             .await;
         bar.finish_and_clear();
         if let Err(e) = result {
-            if !s.json && !done.is_empty() {
+            if done.is_empty() {
+                return Err(e.into());
+            }
+            if !s.json {
                 print_table(&done);
                 outln!("stopped after {} of {} ids", done.len(), ids.len());
             }
-            return Err(e.into());
+            // Calls already made were applied: with --json their results ride on the error.
+            let done = serde_json::to_value(&done)?;
+            return Err(super::output::PartialFailure { source: e, done }.into());
         }
         let ok = done.iter().filter(|r| succeeded(r)).count();
         let outcome = Outcome {
