@@ -87,8 +87,9 @@ impl Application {
                 }
                 _ => None,
             },
-            emulator_clock: if config.emulator { manual } else { None },
-            admin_token: config.admin_token.as_str().into(),
+            admin_token_hash: dyopen_core::app::AppSecret::presented(&config.admin_token)
+                .hash()
+                .into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
             links: Arc::new(LinkRuntime::new(limiter)),
@@ -160,7 +161,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/admin/v1", admin::router(state.clone()))
         // Single-segment link codes; every explicit route above wins over this one.
         .route("/{code}", any(links::redirect::resolve));
-    if state.emulator_clock.is_some() {
+    if state.emulator.is_some() {
         router = router.nest("/_emulator/v1", emulator::router());
     }
     router

@@ -1,7 +1,7 @@
 //! [`AppState`]: the one cloneable context every handler receives.
 
 use crate::links::LinkRuntime;
-use dyopen_core::clock::{Clock, ManualClock};
+use dyopen_core::clock::Clock;
 use dyopen_core::Store;
 use std::sync::Arc;
 
@@ -30,12 +30,10 @@ pub struct AppContext {
     pub store: Arc<dyn Store>,
     /// The one source of time.
     pub clock: Arc<dyn Clock>,
-    /// The settable clock, in emulator mode (the same object as `clock`).
-    pub emulator_clock: Option<Arc<ManualClock>>,
     /// Emulator state (journal, faults, demo app), in emulator mode.
     pub emulator: Option<Arc<crate::emulator::Emulator>>,
-    /// Bearer token of the admin API.
-    pub admin_token: Arc<str>,
+    /// SHA-256 (hex) of the admin API's bearer token, computed once at start.
+    pub admin_token_hash: Arc<str>,
     /// Base of generated URL links, without a trailing slash.
     pub public_base_url: Arc<str>,
     /// 8 hex digits of this instance's address, for log ids.

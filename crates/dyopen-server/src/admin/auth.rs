@@ -18,9 +18,7 @@ pub async fn require_admin(State(state): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     // Compare hashes in constant time so the token does not leak through timing.
-    let ok = presented.is_some_and(|p| {
-        AppSecret::presented(p).matches(&AppSecret::presented(&state.admin_token).hash())
-    });
+    let ok = presented.is_some_and(|p| AppSecret::presented(p).matches(&state.admin_token_hash));
     if ok {
         next.run(req).await
     } else {

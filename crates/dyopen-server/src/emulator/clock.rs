@@ -9,13 +9,9 @@ use axum::Json;
 use dyopen_core::clock::{Clock, ManualClock, Timestamp};
 use dyopen_wire::dialect::{admin_codes, Admin};
 use dyopen_wire::emulator::{ClockRequest, ClockResponse};
-use std::sync::Arc;
 
-fn clock_of(state: &AppState) -> Result<&Arc<ManualClock>, ApiError<Admin>> {
-    state.emulator_clock.as_ref().ok_or_else(|| {
-        ApiError::new(admin_codes::NOT_FOUND, "emulator mode is off")
-            .with_status(StatusCode::NOT_FOUND)
-    })
+fn clock_of(state: &AppState) -> Result<&ManualClock, ApiError<Admin>> {
+    Ok(&super::of(state)?.clock)
 }
 
 fn answer(clock: &ManualClock) -> Json<ClockResponse> {

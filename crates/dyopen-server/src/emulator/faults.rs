@@ -85,10 +85,7 @@ fn bad(message: impl Into<String>) -> ApiError<Admin> {
 }
 
 fn faults_of(state: &AppState) -> Result<&super::Emulator, ApiError<Admin>> {
-    state
-        .emulator
-        .as_deref()
-        .ok_or_else(|| crate::admin::error(StatusCode::NOT_FOUND, "emulator mode is off"))
+    super::of(state)
 }
 
 /// `POST /_emulator/v1/faults {path, err_kind, count, delay_ms?}` → 201 with the pending faults.

@@ -108,10 +108,7 @@ pub struct JournalFilter {
 }
 
 fn emulator(state: &AppState) -> Result<&super::Emulator, ApiError<Admin>> {
-    state
-        .emulator
-        .as_deref()
-        .ok_or_else(|| crate::admin::error(StatusCode::NOT_FOUND, "emulator mode is off"))
+    super::of(state)
 }
 
 /// `GET /_emulator/v1/journal?appid=&path=&limit=` (limit default 100).

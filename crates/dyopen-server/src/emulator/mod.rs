@@ -84,6 +84,16 @@ impl Emulator {
     }
 }
 
+/// The emulator state of `state`, or 404 when emulator mode is off (the routes are not mounted
+/// then; this guards handlers called any other way).
+pub(crate) fn of(
+    state: &AppState,
+) -> Result<&Emulator, crate::http::ApiError<dyopen_wire::dialect::Admin>> {
+    state.emulator.as_deref().ok_or_else(|| {
+        crate::admin::error(axum::http::StatusCode::NOT_FOUND, "emulator mode is off")
+    })
+}
+
 /// The emulator routes (nested under `/_emulator/v1`).
 pub fn router() -> Router<AppState> {
     Router::new()

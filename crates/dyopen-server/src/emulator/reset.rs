@@ -6,7 +6,6 @@ use super::fixture::{apply_fixture, create_with_secret};
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 use dyopen_wire::dialect::Admin;
 use dyopen_wire::emulator::{FixtureApp, ResetResponse};
@@ -14,10 +13,7 @@ use dyopen_wire::emulator::{FixtureApp, ResetResponse};
 /// Resets the emulator.
 #[utoipa::path(post, path = "/_emulator/v1/reset", tag = "emulator", responses((status = 200, body = ResetResponse)))]
 pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>, ApiError<Admin>> {
-    let emu = state
-        .emulator
-        .clone()
-        .ok_or_else(|| crate::admin::error(StatusCode::NOT_FOUND, "emulator mode is off"))?;
+    let emu = super::of(&state)?;
     state.store.wipe_all().await.map_err(ApiError::system)?;
     emu.clock.reset();
     emu.journal().clear();
