@@ -93,6 +93,7 @@ impl Application {
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
             links: Arc::new(LinkRuntime::new(limiter)),
+            limits: config.limits.clone(),
         });
         Ok(Self {
             listener,

@@ -40,4 +40,6 @@ pub struct AppContext {
     pub instance_hex: Arc<str>,
     /// URL links: cache, qps limiter, visit counter.
     pub links: Arc<LinkRuntime>,
+    /// Resource bounds (SPEC §8).
+    pub limits: crate::config::Limits,
 }

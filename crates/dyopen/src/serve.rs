@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "DYOPEN_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Resource bounds: timeouts, connections, memory budgets (docs/deploy.md).
+    #[command(flatten)]
+    limits: dyopen_server::config::Limits,
 }
 
 fn init_logging(format: LogFormat) {
@@ -170,6 +173,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.redis_url = args.redis_url.clone();
     config.emulator = args.emulator;
     config.journal_capacity = args.journal_capacity.max(1);
+    config.limits = args.limits.clone();
     config.sqlite_sync = match args.sqlite_synchronous {
         SyncMode::Normal => SqliteSync::Normal,
         SyncMode::Full => SqliteSync::Full,
