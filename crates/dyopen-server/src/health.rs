@@ -20,7 +20,7 @@ pub struct Health {
 }
 
 /// `GET /healthz`.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process answers", body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, description = "The process answers", body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -30,7 +30,7 @@ pub async fn healthz() -> Json<Health> {
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     use crate::links::limiter::LimiterMode;
     // A Redis outage degrades qps limits to per instance; the instance still serves (200).

@@ -24,13 +24,14 @@ fn answer(clock: &ManualClock) -> Json<ClockResponse> {
 }
 
 /// `GET /_emulator/v1/clock`.
-#[utoipa::path(get, path = "/_emulator/v1/clock", tag = "emulator", responses((status = 200, body = ClockResponse)))]
+#[utoipa::path(get, path = "/_emulator/v1/clock", operation_id = "emulator_read_clock", tag = "emulator", responses((status = 200, body = ClockResponse)))]
 pub async fn read(State(state): State<AppState>) -> Result<Json<ClockResponse>, ApiError<Admin>> {
     Ok(answer(clock_of(&state)?))
 }
 
 /// `POST /_emulator/v1/clock` with exactly one of `advance_seconds`, `now`, `resume: true`.
-#[utoipa::path(post, path = "/_emulator/v1/clock", tag = "emulator", request_body = ClockRequest, responses((status = 200, body = ClockResponse), (status = 400, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/_emulator/v1/clock", operation_id = "emulator_set_clock", tag = "emulator", request_body = ClockRequest,
+    responses((status = 200, body = ClockResponse), (status = 400, description = "Unparsable body, or not exactly one of advance_seconds, now, resume:true", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn set(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClockRequest, Admin>,

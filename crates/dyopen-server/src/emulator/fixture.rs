@@ -195,8 +195,8 @@ pub async fn apply_fixture(
 }
 
 /// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.
-#[utoipa::path(post, path = "/_emulator/v1/seed", tag = "emulator", request_body(content = dyopen_wire::emulator::Fixture, description = "JSON, or YAML of the same shape"),
-    responses((status = 201, body = SeedResponse), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/_emulator/v1/seed", operation_id = "emulator_seed", tag = "emulator", request_body(description = "JSON, or YAML of the same shape", content((dyopen_wire::emulator::Fixture = "application/json"), (dyopen_wire::emulator::Fixture = "application/yaml"))),
+    responses((status = 201, body = SeedResponse), (status = 400, description = "Unparsable or invalid fixture", body = dyopen_wire::dialect::AdminError), (status = 409, description = "An app of the fixture exists already", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError), (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn seed(
     State(state): State<AppState>,
     req: Request,

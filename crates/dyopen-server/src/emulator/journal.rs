@@ -112,8 +112,8 @@ fn emulator(state: &AppState) -> Result<&super::Emulator, ApiError<Admin>> {
 }
 
 /// `GET /_emulator/v1/journal?appid=&path=&limit=` (limit default 100).
-#[utoipa::path(get, path = "/_emulator/v1/journal", tag = "emulator", params(("appid" = Option<String>, Query), ("path" = Option<String>, Query), ("limit" = Option<usize>, Query, description = "default 100")),
-    responses((status = 200, body = JournalPage)))]
+#[utoipa::path(get, path = "/_emulator/v1/journal", operation_id = "emulator_list_journal", tag = "emulator", params(("appid" = Option<String>, Query), ("path" = Option<String>, Query, description = "normalised before matching"), ("limit" = Option<u64>, Query, description = "default 100")),
+    responses((status = 200, body = JournalPage), (status = 400, description = "A query parameter is not of its type (limit not a non-negative integer)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     WireQuery(f, _): WireQuery<JournalFilter, Admin>,
@@ -132,7 +132,7 @@ pub async fn list(
 }
 
 /// `DELETE /_emulator/v1/journal`: forget every entry.
-#[utoipa::path(delete, path = "/_emulator/v1/journal", tag = "emulator", responses((status = 204, description = "Emptied")))]
+#[utoipa::path(delete, path = "/_emulator/v1/journal", operation_id = "emulator_clear_journal", tag = "emulator", responses((status = 204, description = "Emptied")))]
 pub async fn clear(State(state): State<AppState>) -> Result<StatusCode, ApiError<Admin>> {
     emulator(&state)?.journal().clear();
     Ok(StatusCode::NO_CONTENT)
