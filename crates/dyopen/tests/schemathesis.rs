@@ -3,9 +3,9 @@
 //! and must find no server error, no answer that contradicts its schema (error envelopes
 //! included), no undocumented status, content type or header.
 //!
-//! The test installs schemathesis with `conformance/schemathesis/setup` (instant once installed;
-//! `scripts/test` runs it too). When the venv cannot be created it prints why on stderr and
-//! skips, unless `DYOPEN_REQUIRE_SCHEMATHESIS=1` (CI), when it fails.
+//! `scripts/test` installs schemathesis with `conformance/schemathesis/setup`. Without that venv
+//! (no python3, no network) the test prints why on stderr and skips, unless
+//! `DYOPEN_REQUIRE_SCHEMATHESIS=1` (CI), when it fails.
 //!
 //! Two passes over one server: the first covers every operation except those that would pull
 //! the ground from under the others (reset wipes the app and its token, set-clock can expire
@@ -23,6 +23,8 @@ const ADMIN: &str = "schemathesis-admin-token";
 /// since the platform answers those with HTTP 200 and an err_no.
 const CHECKS: &str = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance";
 const SEED: &str = "20240501";
+/// The version `conformance/schemathesis/requirements.txt` pins.
+const VERSION: &str = "4.32.5";
 /// The operations the second pass covers alone (see the module doc).
 const DISRUPTIVE: [&str; 3] = ["emulator_reset", "emulator_set_clock", "emulator_add_fault"];
 
@@ -110,20 +112,26 @@ fn app_token(base: &str) -> String {
         .to_owned()
 }
 
-/// Creates the venv, or says why it could not.
-fn install() -> Result<PathBuf, String> {
-    let root = repo_root();
-    let out = Command::new(root.join("conformance/schemathesis/setup"))
+/// The pinned schemathesis, or why it is not there.
+fn installed() -> Result<PathBuf, String> {
+    let dir = repo_root().join("conformance/schemathesis");
+    let bin = dir.join(".venv/bin/schemathesis");
+    if !dir.join(".venv/.dyopen-stamp").exists() {
+        return Err("schemathesis is not installed: run conformance/schemathesis/setup".into());
+    }
+    let out = Command::new(&bin)
+        .arg("--version")
         .output()
-        .map_err(|e| format!("cannot run conformance/schemathesis/setup: {e}"))?;
-    if !out.status.success() {
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let version = String::from_utf8_lossy(&out.stdout);
+    if !version.contains(&format!("version {VERSION}")) {
         return Err(format!(
-            "conformance/schemathesis/setup failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
+            "{} is {:?}, not {VERSION}: run conformance/schemathesis/setup",
+            bin.display(),
+            version.trim()
         ));
     }
-    Ok(root.join("conformance/schemathesis/.venv/bin/schemathesis"))
+    Ok(bin)
 }
 
 /// One schemathesis pass; `filter` selects its operations.
@@ -153,7 +161,7 @@ fn run_pass(bin: &Path, server: &Server, token: &str, workdir: &Path, filter: &[
 
 #[test]
 fn schemathesis_finds_the_document_true() {
-    let bin = match install() {
+    let bin = match installed() {
         Ok(bin) => bin,
         Err(why) => {
             assert!(
