@@ -24,17 +24,35 @@ pub struct Server {
     pub lines: Vec<String>,
 }
 
+/// `dyopen serve` on a SQLite file with the test admin token and a free port (unless `extra`
+/// names `--listen`).
 pub fn start(db: &std::path::Path, extra: &[&str]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dyopen"));
+    let mut cmd = dyopen();
     cmd.arg("serve");
     if !extra.contains(&"--listen") {
         cmd.args(["--listen", "127.0.0.1:0"]);
     }
-    let mut child = cmd
-        .args(["--admin-token", ADMIN, "--database-url"])
+    cmd.args(["--admin-token", ADMIN, "--database-url"])
         .arg(format!("sqlite://{}", db.display()))
-        .args(extra)
-        .env("NO_COLOR", "1")
+        .args(extra);
+    spawn(cmd)
+}
+
+/// The `dyopen` binary with none of the `DYOPEN_*` variables of the caller's environment.
+pub fn dyopen() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dyopen"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("DYOPEN_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Spawns a prepared `dyopen serve` command and waits for its `listening on` line.
+pub fn spawn(mut cmd: Command) -> Server {
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
