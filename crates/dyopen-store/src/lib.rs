@@ -12,6 +12,7 @@ mod apps;
 mod links;
 mod read_cache;
 mod regions;
+mod task_search;
 mod tasks;
 
 use dyopen_core::StoreError;
