@@ -23,7 +23,7 @@ fn app_from_row(row: &AnyRow) -> Result<App, StoreError> {
         appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
         name: row.try_get("name").map_err(backend_err)?,
         secret_hash: row.try_get("secret_hash").map_err(backend_err)?,
-        pages: PublishedPages::parse(&pages).map_err(|_| corrupt("pages"))?,
+        pages: PublishedPages::parse_stored(&pages).map_err(|_| corrupt("pages"))?,
         qps_limit: row.try_get("qps_limit").map_err(backend_err)?,
         daily_link_quota: row.try_get("daily_link_quota").map_err(backend_err)?,
         status: AppStatus::parse(&status).map_err(|_| corrupt("status"))?,

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use dyopen_core::clock::Timestamp;
 use dyopen_core::task::{
-    task_id_from_wire, CooperationState, DouyinId, PageWindow, SubmissionError, Talent, Task,
-    TaskFilter,
+    check_video_id, task_id_from_wire, CooperationState, DouyinId, PageWindow, SubmissionError,
+    Talent, Task, TaskFilter,
 };
 use dyopen_wire::admin::Page;
 use dyopen_wire::dialect::Admin;
@@ -127,7 +127,7 @@ pub async fn get(
 fn submission_error(e: SubmissionError) -> ApiError<Admin> {
     let status = match &e {
         SubmissionError::NoTask(_) => StatusCode::NOT_FOUND,
-        SubmissionError::BadDouyinId => StatusCode::BAD_REQUEST,
+        SubmissionError::BadDouyinId | SubmissionError::BadVideoId => StatusCode::BAD_REQUEST,
         SubmissionError::Terminated | SubmissionError::NotCooperating(_) => StatusCode::CONFLICT,
         SubmissionError::Storage(cause) => return ApiError::system(cause),
     };
@@ -146,6 +146,7 @@ pub async fn submit(
     let task_id = parse_task_id(&raw)?;
     let douyin_id = DouyinId::parse(&req.douyin_id)
         .ok_or_else(|| submission_error(SubmissionError::BadDouyinId))?;
+    check_video_id(req.video_id.as_deref()).map_err(submission_error)?;
     let talent = state
         .store
         .talent_submit(

@@ -24,7 +24,11 @@ fn task(id: i64, name: &str, created_at: i64, task_type: TaskType) -> Task {
 
 /// What the store answers, computed in memory from the reference meaning.
 fn select(filter: &TaskFilter, window: PageWindow, tasks: &[Task]) -> (Vec<i64>, u64) {
-    let mut hits: Vec<Task> = tasks.iter().filter(|t| filter.matches(t)).cloned().collect();
+    let mut hits: Vec<Task> = tasks
+        .iter()
+        .filter(|t| filter.matches(t))
+        .cloned()
+        .collect();
     newest_first(&mut hits);
     let total = hits.len() as u64;
     let page = hits
@@ -96,7 +100,14 @@ fn query_pages_newest_first_and_filters() {
 fn an_empty_name_matches_every_task_and_a_huge_id_none() {
     let q = TaskQuery::parse(Some(1), Some(10), None, Some(2), Some("  ")).unwrap();
     assert_eq!(q.filter().by, TaskMatch::Any);
-    let q = TaskQuery::parse(Some(1), Some(10), None, Some(1), Some("18446744073709551615")).unwrap();
+    let q = TaskQuery::parse(
+        Some(1),
+        Some(10),
+        None,
+        Some(1),
+        Some("18446744073709551615"),
+    )
+    .unwrap();
     assert_eq!(q.filter().by, TaskMatch::Nothing);
 }
 
