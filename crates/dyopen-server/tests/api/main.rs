@@ -10,6 +10,7 @@ mod fuzz;
 mod link;
 mod openapi;
 mod region;
+mod store;
 mod task;
 mod token;
 mod wire;
