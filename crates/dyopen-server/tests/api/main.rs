@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod bounds;
 mod emulator;
 mod fuzz;
 mod link;
