@@ -172,7 +172,8 @@ mod tests {
     #[test]
     fn every_field_at_its_limit_passes_and_one_more_fails() {
         assert!(at_limits().check_limits().is_ok());
-        let cases: Vec<(&str, fn(&mut TaskDetails))> = vec![
+        type Grow = fn(&mut TaskDetails);
+        let cases: Vec<(&str, Grow)> = vec![
             ("anchor_title", |d| d.anchor_title.push('x')),
             ("task_icon", |d| d.task_icon.push('x')),
             ("task_desc", |d| d.task_desc.push('x')),
