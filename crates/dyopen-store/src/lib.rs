@@ -13,6 +13,7 @@ mod demo;
 mod links;
 mod read_cache;
 mod regions;
+mod task_search;
 mod tasks;
 
 use dyopen_core::StoreError;

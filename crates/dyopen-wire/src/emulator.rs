@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
-    /// Move the clock forward (or back, if negative) and freeze it there.
+    /// Move the clock forward (or back, if negative) and freeze it there. The result must lie
+    /// within years 2000–9999, else 400 and the clock is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_seconds: Option<i64>,
-    /// Set the clock to this Unix time and freeze it.
+    /// Set the clock to this Unix time (seconds, years 2000–9999, else 400) and freeze it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<i64>,
     /// `true`: let the clock run on in real time from where it stands.
