@@ -214,8 +214,10 @@ pub fn app_service(
 > + Clone
        + Send
        + 'static {
-    let routed =
-        HandlerTimeoutLayer::new(state.limits.handler_timeout).layer(router(state.clone()));
+    // `/readyz` bounds its own checks (it must answer 503 within 2 s, whatever the limit).
+    let routed = HandlerTimeoutLayer::new(state.limits.handler_timeout)
+        .exempt("/readyz")
+        .layer(router(state.clone()));
     let emulator = state
         .emulator
         .is_some()

@@ -10,9 +10,10 @@
 //!   event-stream handler returns its headers at once and streams the body, which this layer
 //!   never bounds (the connection's blocked-write deadline still closes a client that stops
 //!   reading).
-//! - A route whose headers may legitimately come late (a long poll, say) is registered with
-//!   [`HandlerTimeoutLayer::exempt`] by its path prefix, next to where it is routed. The prefix
-//!   is checked only when the limit passes, so the check costs the hot path nothing.
+//! - A route whose headers may legitimately come late (a long poll, say) or that bounds itself
+//!   (`/readyz`, which must answer within 2 s whatever the limit) is registered with
+//!   [`HandlerTimeoutLayer::exempt`] by its path prefix in `startup::app_service`. The prefixes
+//!   are checked only when the limit passes, so they cost the hot path nothing.
 //!
 //! A hand-written future (no box, no timer until the handler first returns `Pending`), because
 //! every request, the redirect hot path included, passes through it.
@@ -45,7 +46,7 @@ impl HandlerTimeoutLayer {
         }
     }
 
-    /// Exempts every path starting with `prefix` (normalised, e.g. `/console/events`).
+    /// Exempts the path `prefix` (normalised, e.g. `/console/events`) and every path below it.
     pub fn exempt(mut self, prefix: &'static str) -> Self {
         self.exempt.push(prefix);
         self
@@ -131,13 +132,19 @@ where
             ready!(sleep.poll(cx));
         }
         let path = this.uri.path();
-        if this.exempt.iter().any(|prefix| path.starts_with(prefix)) {
+        if this.exempt.iter().any(|prefix| is_under(path, prefix)) {
             *this.deadline = None;
             return Poll::Pending;
         }
         tracing::warn!(%path, "handler timed out: answered as a system error");
         Poll::Ready(Ok(error_for_path(path, OutOfBandError::HandlerTimeout)))
     }
+}
+
+/// Whether `path` is `prefix` or below it (`/a/b` is under `/a`, `/ab` is not).
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || prefix.ends_with('/'))
 }
 
 #[cfg(test)]
@@ -189,6 +196,7 @@ mod tests {
         let fast = call("/api/apps/v1/url_link/fast").await;
         assert_eq!(fast.status(), 200);
         let long = call("/long/poll").await;
+        assert!(is_under("/long", "/long") && !is_under("/longer", "/long"));
         assert_eq!(long.status(), 200);
         assert!(started.elapsed() >= Duration::from_secs(60));
         let bytes = axum::body::to_bytes(long.into_body(), 64)
