@@ -86,6 +86,13 @@ impl AppSecret {
         let bytes: [u8; 16] = rand::thread_rng().gen();
         Self(hex::encode(bytes))
     }
+    /// The secret of a fixture app that gives none: the first 32 hex digits of
+    /// SHA-256(`"dyopen fixture secret:" + appid`), so the same appid always gets the same secret
+    /// (documented in docs/emulator.md; for emulator fixtures only, since anyone can compute it).
+    pub fn derived_for_fixture(appid: &AppId) -> Self {
+        let digest = Sha256::digest(format!("dyopen fixture secret:{appid}").as_bytes());
+        Self(hex::encode(&digest[..16]))
+    }
     /// Wraps a secret presented by a client.
     pub fn presented(s: &str) -> Self {
         Self(s.to_owned())
@@ -285,6 +292,17 @@ mod tests {
             PublishedPages::parse(&["a", "a"]),
             Err(AppError::DuplicatePage("a".into()))
         );
+    }
+
+    #[test]
+    fn fixture_secrets_are_derived_from_the_appid() {
+        let a = AppId::parse("tt0123456789abcdef").unwrap();
+        let b = AppId::parse("tt0123456789abcdee").unwrap();
+        let s = AppSecret::derived_for_fixture(&a);
+        assert_eq!(s, AppSecret::derived_for_fixture(&a));
+        assert_ne!(s, AppSecret::derived_for_fixture(&b));
+        assert_eq!(s.expose().len(), 32);
+        assert!(s.expose().bytes().all(|c| c.is_ascii_hexdigit()));
     }
 
     #[test]

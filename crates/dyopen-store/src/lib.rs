@@ -9,6 +9,7 @@
 //! talents), [`links`] (URL links, with a group-commit writer task for inserts).
 
 mod apps;
+mod demo;
 mod links;
 mod read_cache;
 mod regions;

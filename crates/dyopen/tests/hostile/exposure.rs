@@ -62,13 +62,19 @@ fn the_emulator_on_a_public_address_needs_emulator_remote_and_then_the_token() {
         &db,
         "--admin-token",
         ADMIN,
+        "--public-base-url",
+        "http://dyopen.test",
         "--emulator",
     ];
     let (exit, output) = refused(command(&public));
     assert!(!exit.success());
     assert!(output.contains("--emulator-remote"), "{output}");
 
-    let remote = start_on("0.0.0.0:0", &db, &["--emulator", "--emulator-remote"]);
+    let remote = start_on(
+        "0.0.0.0:0",
+        &db,
+        &["--public-base-url", "http://dyopen.test", "--emulator", "--emulator-remote"],
+    );
     let base = &remote.base_url;
     for (method, path) in [
         (Method::GET, "/_emulator/v1/clock"),
@@ -126,7 +132,7 @@ fn empty_blank_and_short_admin_tokens_are_refused() {
     assert!(output.contains("t.db.admin-token is empty"), "{output}");
 
     let mut cmd = command(&["--listen", "0.0.0.0:0", "--database-url", &db]);
-    cmd.args(["--admin-token", "short-token"]);
+    cmd.args(["--admin-token", "short-token", "--public-base-url", "http://dyopen.test"]);
     let (exit, output) = refused(cmd);
     assert!(!exit.success());
     assert!(output.contains("at least 16"), "{output}");
