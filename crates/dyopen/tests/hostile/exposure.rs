@@ -73,7 +73,12 @@ fn the_emulator_on_a_public_address_needs_emulator_remote_and_then_the_token() {
     let remote = start_on(
         "0.0.0.0:0",
         &db,
-        &["--public-base-url", "http://dyopen.test", "--emulator", "--emulator-remote"],
+        &[
+            "--public-base-url",
+            "http://dyopen.test",
+            "--emulator",
+            "--emulator-remote",
+        ],
     );
     let base = &remote.base_url;
     for (method, path) in [
@@ -132,7 +137,12 @@ fn empty_blank_and_short_admin_tokens_are_refused() {
     assert!(output.contains("t.db.admin-token is empty"), "{output}");
 
     let mut cmd = command(&["--listen", "0.0.0.0:0", "--database-url", &db]);
-    cmd.args(["--admin-token", "short-token", "--public-base-url", "http://dyopen.test"]);
+    cmd.args([
+        "--admin-token",
+        "short-token",
+        "--public-base-url",
+        "http://dyopen.test",
+    ]);
     let (exit, output) = refused(cmd);
     assert!(!exit.success());
     assert!(output.contains("at least 16"), "{output}");
