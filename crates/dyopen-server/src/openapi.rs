@@ -6,7 +6,7 @@
 //! layers around the handlers answer, in one place: the admin token check (401), internal errors
 //! of the admin API (500), the emulator's request layer (injected faults, oversized bodies),
 //! the emulator routes' absence without `--emulator` (404), and the `X-Tt-Logid` header of every
-//! answer. The choices are recorded in `docs/decisions/0005-openapi-tells-the-truth.md`.
+//! answer. The choices are recorded in `docs/decisions/0007-openapi-tells-the-truth.md`.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -99,17 +99,21 @@ pub const LOG_ID_PATTERN: &str = "^02[0-9]{13}0{20}ffff[0-9a-f]{14}$";
 /// Statuses and headers added by the layers around the handlers (see the module doc).
 struct Layers;
 
-/// Which layers wrap the routes under a path.
+/// Which layers wrap the routes under a path (`startup::router` and `startup::app_service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Area {
-    /// `/admin/v1`: admin token check, internal errors, emulator request layer.
+    /// `/admin/v1`: admin token, internal errors, emulator request layer, handler timeout.
     Admin,
-    /// `/_emulator/v1`: mounted only with `--emulator`; not journaled.
+    /// `/_emulator/v1`: mounted only with `--emulator`, behind the admin token with
+    /// `--emulator-remote`; not journaled; handler timeout.
     Emulator,
-    /// `/healthz`, `/readyz`: not journaled.
+    /// `/healthz` (answers at once) and `/readyz` (exempt from the handler timeout, its own 503).
     Health,
-    /// Everything else: the open APIs, `/{code}`, `/openapi.json` (emulator request layer).
-    Open,
+    /// The open APIs (`/api/…`, `/oauth/…`): emulator request layer; a timed-out handler answers
+    /// the dialect's system error with HTTP 200, documented by the handler.
+    OpenApi,
+    /// `/{code}`, `/openapi.json`: emulator request layer, handler timeout.
+    Public,
 }
 
 fn area(path: &str) -> Area {
@@ -119,8 +123,10 @@ fn area(path: &str) -> Area {
         Area::Emulator
     } else if path == "/healthz" || path == "/readyz" {
         Area::Health
+    } else if path.starts_with("/api/") || path.starts_with("/oauth/") {
+        Area::OpenApi
     } else {
-        Area::Open
+        Area::Public
     }
 }
 
@@ -152,9 +158,17 @@ fn add_layer_statuses(op: &mut Operation, area: Area) {
         ensure_admin_error(op, 500, "Internal error (the cause is logged, not sent)");
     }
     if area == Area::Emulator {
+        ensure_admin_error(
+            op,
+            401,
+            "With `--emulator-remote`: missing or wrong admin token",
+        );
         ensure_admin_error(op, 404, "Emulator mode is off (the route is not mounted)");
     }
-    if matches!(area, Area::Admin | Area::Open) {
+    if matches!(area, Area::Admin | Area::Emulator | Area::Public) {
+        ensure_admin_error(op, 503, "No answer within `--handler-timeout`");
+    }
+    if matches!(area, Area::Admin | Area::OpenApi | Area::Public) {
         ensure_admin_error(
             op,
             413,

@@ -11,14 +11,12 @@
 //! the ground from under the others (reset wipes the app and its token, set-clock can expire
 //! the token, faults make later calls fail on purpose); the second covers those three alone.
 
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
-const ADMIN: &str = "schemathesis-admin-token";
+use common::{admin_create_app, start, token, Server, ADMIN};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 /// Exactly the checks of the issue: the authentication and rejected-parameter checks stay off,
 /// since the platform answers those with HTTP 200 and an err_no.
 const CHECKS: &str = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance";
@@ -28,88 +26,19 @@ const VERSION: &str = "4.32.5";
 /// The operations the second pass covers alone (see the module doc).
 const DISRUPTIVE: [&str; 3] = ["emulator_reset", "emulator_set_clock", "emulator_add_fault"];
 
+/// Stops the server when the test ends, passing or not.
+struct Running(Option<Server>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(server) = self.0.take() {
+            server.stop();
+        }
+    }
+}
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Kills the server when the test ends, passing or not.
-struct Server {
-    child: Child,
-    base_url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-fn start(db: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dyopen"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
-        .arg("--emulator")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dyopen");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        base_url: String::new(),
-    };
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("dyopen printed `listening on` in time");
-        if let Some(at) = line.find("listening on") {
-            let rest = &line[at..];
-            server.base_url = rest[rest.find("http://").expect("url")..].trim().to_owned();
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || while rx.recv().is_ok() {});
-    server
-}
-
-/// Creates an app and returns a client token for it.
-fn app_token(base: &str) -> String {
-    let http = reqwest::blocking::Client::new();
-    let app: Value = http
-        .post(format!("{base}/admin/v1/apps"))
-        .bearer_auth(ADMIN)
-        .json(&json!({"name": "schemathesis", "pages": ["pages/index/index"]}))
-        .send()
-        .expect("create app")
-        .json()
-        .expect("app json");
-    let token: Value = http
-        .post(format!("{base}/oauth/client_token/"))
-        .json(&json!({
-            "client_key": app["appid"],
-            "client_secret": app["secret"],
-            "grant_type": "client_credential",
-        }))
-        .send()
-        .expect("client token")
-        .json()
-        .expect("token json");
-    token["data"]["access_token"]
-        .as_str()
-        .expect("a client token")
-        .to_owned()
 }
 
 /// The pinned schemathesis, or why it is not there.
@@ -173,8 +102,10 @@ fn schemathesis_finds_the_document_true() {
         }
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = start(&dir.path().join("s.db"));
-    let token = app_token(&server.base_url);
+    let running = Running(Some(start(&dir.path().join("s.db"), &["--emulator"])));
+    let server = running.0.as_ref().expect("started");
+    let (appid, secret) = admin_create_app(&server.base_url);
+    let token = token(&server.base_url, &appid, &secret);
     let each = |flag: &str| -> Vec<String> {
         DISRUPTIVE
             .iter()
@@ -183,14 +114,14 @@ fn schemathesis_finds_the_document_true() {
     };
     run_pass(
         &bin,
-        &server,
+        server,
         &token,
         dir.path(),
         &each("--exclude-operation-id"),
     );
     run_pass(
         &bin,
-        &server,
+        server,
         &token,
         dir.path(),
         &each("--include-operation-id"),

@@ -5,11 +5,13 @@
 mod helpers;
 
 mod admin;
+mod bounds;
 mod emulator;
 mod fuzz;
 mod link;
 mod openapi;
 mod region;
+mod store;
 mod task;
 mod token;
 mod wire;
