@@ -2,10 +2,8 @@
 //! running task of the app with no talents yet.
 #![no_main]
 
-use dyopen_core::task::{
-    decide_talents, task_id_from_wire, TalentOp, Task, TaskDetails, TaskStatus, TaskType,
-};
-use dyopen_fuzz::{app, body, split, NOW};
+use dyopen_core::task::{decide_talents, task_id_from_wire, TalentOp, TaskType};
+use dyopen_fuzz::{app, body, split, task, NOW};
 use dyopen_wire::task::UpdateOrientTalentsRequest;
 use libfuzzer_sys::fuzz_target;
 
@@ -23,19 +21,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let app = app();
-    let task = Task {
-        task_id,
-        appid: app.appid.clone(),
-        task_name: "fuzz".into(),
-        task_type: TaskType::Exclusive,
-        status: TaskStatus::Running,
-        start_page: "pages/index/index".into(),
-        task_start_time: NOW.secs(),
-        task_end_time: NOW.secs() + 86_400,
-        created_at: NOW.secs(),
-        updated_at: NOW.secs(),
-        details: TaskDetails::default(),
-    };
+    let task = task(task_id, TaskType::Exclusive);
     if let Ok(decision) = decide_talents(Some(&task), &[], &app.appid, op, &req.douyin_ids, NOW) {
         assert_eq!(
             decision.results.len(),

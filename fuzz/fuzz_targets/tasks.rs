@@ -1,9 +1,10 @@
-//! The v2 task APIs: add_task (body, rules, page check, then the task as query_task_info shows
-//! it), update_status, query_task_info and query_app_task_id.
+//! The v2 task APIs: add_task (body, rules and text limits, page check, then the task as
+//! query_task_info shows it), update_status, query_task_info and query_app_task_id (the filter
+//! and page window the store runs in SQL, applied to one task).
 #![no_main]
 
-use dyopen_core::task::{parse_task_status, AppTaskIdQuery, NewTask, TaskQuery};
-use dyopen_fuzz::{app, body, split, NOW};
+use dyopen_core::task::{parse_task_status, AppTaskIdQuery, NewTask, TaskQuery, TaskType};
+use dyopen_fuzz::{app, body, split, task, NOW};
 use dyopen_server::api::task::view::{draft, task_info};
 use dyopen_wire::task::{
     AddTaskRequest, QueryAppTaskIdRequest, QueryTaskInfoRequest, UpdateStatusRequest,
@@ -46,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
                 req.query_params_type.map(|v| v.0),
                 req.query_params_content.as_deref(),
             ) {
-                let _ = q.select(&[]);
+                let _ = q
+                    .filter()
+                    .matches(&task(7_218_760_632_718_443_557, TaskType::Public));
+                let _ = q.window();
             }
         }
         _ => {
@@ -58,7 +62,9 @@ fuzz_target!(|data: &[u8]| {
                 req.create_end_time.map(|v| v.0),
                 req.task_category.map(|v| v.0),
             ) {
-                let _ = q.select(&[]);
+                let _ = q
+                    .filter()
+                    .matches(&task(7_218_760_632_718_443_557, TaskType::Exclusive));
             }
         }
     }

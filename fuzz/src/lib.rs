@@ -4,6 +4,7 @@
 
 use dyopen_core::app::{App, AppId, AppStatus, PublishedPages};
 use dyopen_core::clock::Timestamp;
+use dyopen_core::task::{Task, TaskDetails, TaskStatus, TaskType};
 use serde::de::DeserializeOwned;
 
 /// 2024-05-01T00:00:00Z, the instant every target decides at.
@@ -32,5 +33,22 @@ pub fn app() -> App {
         daily_link_quota: 1000,
         status: AppStatus::Active,
         created_at: NOW.secs(),
+    }
+}
+
+/// A running task of [`app`], created at [`NOW`], ending a day later.
+pub fn task(task_id: i64, task_type: TaskType) -> Task {
+    Task {
+        task_id,
+        appid: app().appid,
+        task_name: "fuzz".into(),
+        task_type,
+        status: TaskStatus::Running,
+        start_page: "pages/index/index".into(),
+        task_start_time: NOW.secs(),
+        task_end_time: NOW.secs() + 86_400,
+        created_at: NOW.secs(),
+        updated_at: NOW.secs(),
+        details: TaskDetails::default(),
     }
 }

@@ -76,11 +76,17 @@ pub struct JournalPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaultRequest {
     /// Route path, e.g. `/api/product/v1/app_region_add/` (normalised like requests).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^/"))]
     pub path: String,
     /// `system_error` (the route's own system-error envelope), `timeout` (no answer for
     /// `delay_ms`, then HTTP 504), or `http_500`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(system_error|timeout|http_500)$")
+    )]
     pub err_kind: String,
     /// How many of the next calls fail (≥ 1).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub count: u32,
     /// For `timeout`: how long to hold the request (default 30000 ms, at most 600000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
