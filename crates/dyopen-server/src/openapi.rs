@@ -2,11 +2,12 @@
 //! `#[utoipa::path]` attributes and the wire types' schemas.
 //!
 //! A handler's attribute lists what the handler and its extractors answer (success, the
-//! dialect's error envelope, 400/404/409, 413 for an oversized body). [`Layers`] adds what the
-//! layers around the handlers answer, in one place: the admin token check (401), internal errors
-//! of the admin API (500), the emulator's request layer (injected faults, oversized bodies),
-//! the emulator routes' absence without `--emulator` (404), and the `X-Tt-Logid` header of every
-//! answer. The choices are recorded in `docs/decisions/0007-openapi-tells-the-truth.md`.
+//! dialect's error envelope, 400/404/409, 413 for an oversized body). `Layers` adds what the
+//! layers around the handlers answer, in one place: the admin token check (401, on the emulator
+//! routes too with `--emulator-remote`), internal errors of the admin API (500), the handler
+//! timeout (503), the emulator's request layer (injected faults, oversized bodies), the emulator
+//! routes' absence without `--emulator` (404), and the `X-Tt-Logid` header of every answer.
+//! The choices are recorded in `docs/decisions/0007-openapi-tells-the-truth.md`.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
