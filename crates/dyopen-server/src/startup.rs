@@ -80,10 +80,14 @@ impl Application {
         };
         let state = AppState::new(AppContext {
             store: Arc::new(store.clone()),
-            clock,
+            clock: clock.clone(),
             emulator: match (&manual, config.emulator) {
                 (Some(m), true) => {
-                    Some(Arc::new(Emulator::new(m.clone(), config.journal_capacity)))
+                    Some(Arc::new(Emulator::new(
+                        m.clone(),
+                        config.journal_capacity,
+                        config.limits.journal_bytes,
+                    )))
                 }
                 _ => None,
             },
@@ -92,7 +96,11 @@ impl Application {
                 .into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
-            links: Arc::new(LinkRuntime::new(limiter)),
+            links: Arc::new(LinkRuntime::new(
+                limiter,
+                config.limits.link_cache_bytes,
+                clock.clone(),
+            )),
             limits: config.limits.clone(),
         });
         Ok(Self {
