@@ -82,13 +82,11 @@ impl Application {
             store: Arc::new(store.clone()),
             clock: clock.clone(),
             emulator: match (&manual, config.emulator) {
-                (Some(m), true) => {
-                    Some(Arc::new(Emulator::new(
-                        m.clone(),
-                        config.journal_capacity,
-                        config.limits.journal_bytes,
-                    )))
-                }
+                (Some(m), true) => Some(Arc::new(Emulator::new(
+                    m.clone(),
+                    config.journal_capacity,
+                    config.limits.journal_bytes,
+                ))),
                 _ => None,
             },
             admin_token_hash: dyopen_core::app::AppSecret::presented(&config.admin_token)

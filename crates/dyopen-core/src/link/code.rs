@@ -106,7 +106,7 @@ mod tests {
     fn codes_come_out_of_url_links() {
         let c = LinkCode::from_url_link("https://z.douyin.com/Lu86lrX").unwrap();
         assert_eq!(c.as_str(), "Lu86lrX");
-        assert_eq!(LinkCode::from_url_link("Lu86lrX/"), Some(c.clone()));
+        assert_eq!(LinkCode::from_url_link("Lu86lrX/"), Some(c));
         assert_eq!(LinkCode::from_url_link("http://h/Lu86lrX?x=1"), Some(c));
         assert_eq!(LinkCode::from_url_link("http://h/"), None);
         assert_eq!(LinkCode::from_url_link(""), None);

@@ -81,7 +81,9 @@ impl Recorded {
     pub fn to_wire(&self) -> JournalEntry {
         let body = |kept: &Kept| match kept {
             Kept::Empty => Value::Null,
-            Kept::Json(t) => serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_string())),
+            Kept::Json(t) => {
+                serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_string()))
+            }
             Kept::Text(t) => Value::String(t.to_string()),
         };
         JournalEntry {
@@ -150,7 +152,12 @@ impl Journal {
     }
 
     /// The last `limit` entries matching the filters, oldest first.
-    pub fn query(&self, appid: Option<&str>, path: Option<&str>, limit: usize) -> Vec<Arc<Recorded>> {
+    pub fn query(
+        &self,
+        appid: Option<&str>,
+        path: Option<&str>,
+        limit: usize,
+    ) -> Vec<Arc<Recorded>> {
         let path = path.map(crate::http::normalize::normalize_path);
         let mut out: Vec<Arc<Recorded>> = self
             .entries
@@ -279,7 +286,11 @@ mod tests {
         let seqs: Vec<u64> = j.query(None, None, 100).iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![8, 9, 10]);
         j.push(entry("/p", &"x".repeat(10_000)));
-        assert_eq!(j.query(None, None, 100).len(), 3, "too heavy to keep at all");
+        assert_eq!(
+            j.query(None, None, 100).len(),
+            3,
+            "too heavy to keep at all"
+        );
         j.push(entry("/p", ""));
         assert_eq!(j.query(None, None, 1)[0].seq, 12);
         j.clear();

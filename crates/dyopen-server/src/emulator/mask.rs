@@ -61,7 +61,11 @@ pub const APP_FIELDS: [&str; 4] = ["appid", "ma_app_id", "app_id", "client_key"]
 impl Named {
     /// The app the body names, if any.
     pub fn appid(&self) -> Option<&str> {
-        self.app.iter().flatten().map(String::as_str).find(|s| !s.is_empty())
+        self.app
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .find(|s| !s.is_empty())
     }
 
     fn record(&mut self, key: &str, value: &str) {
@@ -395,7 +399,9 @@ impl<'de, O: SerializeSeq> DeserializeSeed<'de> for Element<'_, '_, O> {
             depth: self.depth,
             key: None,
         };
-        self.out.serialize_element(&value).map_err(de::Error::custom)
+        self.out
+            .serialize_element(&value)
+            .map_err(de::Error::custom)
     }
 }
 

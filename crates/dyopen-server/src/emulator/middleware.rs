@@ -137,7 +137,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             crate::api::OutOfBandError::Param(ParamProblem::TooLarge),
         ),
         None => {
-            let body = if routed { Body::from(bytes) } else { Body::empty() };
+            let body = if routed {
+                Body::from(bytes)
+            } else {
+                Body::empty()
+            };
             next.run(Request::from_parts(parts, body)).await
         }
         Some(FaultKind::SystemError) => {
@@ -171,7 +175,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     record.status = response.status().as_u16();
     record.injected_fault = fault.is_some();
     let (rparts, rbody) = response.into_parts();
-    match rbody.size_hint().exact().and_then(|n| usize::try_from(n).ok()) {
+    match rbody
+        .size_hint()
+        .exact()
+        .and_then(|n| usize::try_from(n).ok())
+    {
         // A body of known size is in memory already: take it whole, keep its masked start.
         Some(len) => {
             let rbytes = to_bytes(rbody, len).await.unwrap_or_default();
@@ -200,16 +208,16 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     fn chunked(chunks: &[&'static [u8]]) -> Body {
-        let chunks: Vec<Result<Bytes, std::io::Error>> = chunks
-            .iter()
-            .map(|c| Ok(Bytes::from_static(c)))
-            .collect();
+        let chunks: Vec<Result<Bytes, std::io::Error>> =
+            chunks.iter().map(|c| Ok(Bytes::from_static(c))).collect();
         Body::from_stream(futures::stream::iter(chunks))
     }
 
     #[tokio::test]
     async fn reads_stop_at_the_limit() {
-        let (b, cut) = read_at_most(chunked(&[b"abc", b"def", b"gh"]), 5).await.unwrap();
+        let (b, cut) = read_at_most(chunked(&[b"abc", b"def", b"gh"]), 5)
+            .await
+            .unwrap();
         assert_eq!((&b[..], cut), (&b"abcde"[..], true));
         let (b, cut) = read_at_most(chunked(&[b"abc", b"de"]), 5).await.unwrap();
         assert_eq!((&b[..], cut), (&b"abcde"[..], false));

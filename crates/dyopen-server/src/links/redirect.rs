@@ -72,7 +72,11 @@ pub async fn resolve(
     if html {
         let expires = crate::admin::rfc3339(link.expires_at);
         let url_link = format!("{}/{code}", state.public_base_url);
-        return ([no_store], Html(landing::landing(&link, &url_link, &expires))).into_response();
+        return (
+            [no_store],
+            Html(landing::landing(&link, &url_link, &expires)),
+        )
+            .into_response();
     }
     (
         StatusCode::FOUND,

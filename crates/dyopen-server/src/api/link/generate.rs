@@ -36,8 +36,6 @@ pub async fn handler(
         err_no: 0,
         err_msg: String::new(),
         log_id: LogId::current(),
-        data: GenerateData {
-            url_link,
-        },
+        data: GenerateData { url_link },
     }))
 }

@@ -65,12 +65,14 @@ fn form_keys_are_masked_once_decoded() {
     );
     assert_eq!(
         m.kept,
-        Kept::Text(
-            "[body withheld: not JSON and names a secret field]".into()
-        ),
+        Kept::Text("[body withheld: not JSON and names a secret field]".into()),
         "a value that decodes to a secret word is withheld rather than guessed at"
     );
-    let m = mask_body(b"access%5Ftoken=abc&Client%5FSecret=s&my+password=p&a=1", false, 1 << 10);
+    let m = mask_body(
+        b"access%5Ftoken=abc&Client%5FSecret=s&my+password=p&a=1",
+        false,
+        1 << 10,
+    );
     assert_eq!(
         m.kept,
         Kept::Text("access%5Ftoken=***&Client%5FSecret=***&my+password=***&a=1".into())
@@ -84,7 +86,11 @@ fn form_keys_are_masked_once_decoded() {
 
 #[test]
 fn text_naming_a_secret_outside_a_field_is_withheld() {
-    let m = mask_body(br#"{"access_token": "08abc", "ma_app_id": "#, false, 1 << 10);
+    let m = mask_body(
+        br#"{"access_token": "08abc", "ma_app_id": "#,
+        false,
+        1 << 10,
+    );
     assert_eq!(m.kept, Kept::Text(WITHHELD.into()));
     assert_eq!(m.named, Named::default());
     let m = mask_body(b"plain text, nothing to hide", false, 1 << 10);
