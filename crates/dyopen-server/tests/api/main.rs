@@ -8,6 +8,7 @@ mod admin;
 mod emulator;
 mod fuzz;
 mod link;
+mod link_bounds;
 mod openapi;
 mod region;
 mod task;
