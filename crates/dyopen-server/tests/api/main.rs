@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod emulator;
 mod fuzz;
+mod journal_bounds;
 mod link;
 mod link_bounds;
 mod openapi;
