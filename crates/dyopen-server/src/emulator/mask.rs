@@ -5,9 +5,8 @@
 //! reads it). JSON is masked by a streaming transcoder (no `Value` tree of the whole body) whose
 //! output stops growing at the budget; a complete body stays JSON text, a cut one becomes text.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
-use std::cell::RefCell;
+mod scan;
+mod transcode;
 
 /// The words that make a field secret (compared with the lower-cased decoded name).
 pub const SECRET_WORDS: [&str; 3] = ["token", "secret", "password"];
@@ -100,35 +99,37 @@ pub fn mask_body(bytes: &[u8], input_cut: bool, limit: usize) -> MaskedBody {
             ..MaskedBody::default()
         };
     }
-    let mut out = Bounded::new(limit);
-    let named = RefCell::new(Named::default());
-    let parsed = {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mut ser = serde_json::Serializer::new(&mut out);
-        let value = Transcode {
-            de: RefCell::new(Some(&mut de)),
-            named: &named,
-            depth: 0,
-            key: None,
-        };
-        value.serialize(&mut ser).is_ok() && de.end().is_ok()
-    };
-    let named = named.into_inner();
-    if parsed && !out.overflow && !input_cut {
+    let opens_like_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{' || *b == b'[');
+    if input_cut && opens_like_json {
+        // Only a prefix was read, so it cannot parse: mask it token by token as text.
+        let (text, leaks, named) = scan::mask_json_prefix(bytes, limit);
         return MaskedBody {
-            kept: Kept::Json(out.into_text().into_boxed_str()),
-            truncated: false,
-            named,
+            kept: Kept::Text(if leaks {
+                WITHHELD.into()
+            } else {
+                text.into_boxed_str()
+            }),
+            truncated: true,
+            named: if leaks { Named::default() } else { named },
         };
     }
-    // A cut JSON body (the masked output reached the budget, or only a prefix was read):
-    // what the transcoder wrote is a masked prefix of it.
-    if (parsed || input_cut) && !out.is_empty() {
-        return MaskedBody {
-            kept: Kept::Text(out.into_text().into_boxed_str()),
-            truncated: true,
-            named,
-        };
+    if !input_cut {
+        let t = transcode::transcode(bytes, limit);
+        if t.parsed {
+            // A complete document stays JSON; one whose masked form exceeds the budget is cut.
+            return MaskedBody {
+                kept: if t.overflow {
+                    Kept::Text(t.text.into_boxed_str())
+                } else {
+                    Kept::Json(t.text.into_boxed_str())
+                },
+                truncated: t.overflow,
+                named: t.named,
+            };
+        }
     }
     let (text, cut, named) = mask_form(bytes, limit);
     MaskedBody {
@@ -229,243 +230,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A writer that keeps at most `limit` bytes and notes whether more came.
-struct Bounded {
-    buf: Vec<u8>,
-    limit: usize,
-    overflow: bool,
-}
-
-impl Bounded {
-    fn new(limit: usize) -> Self {
-        Self {
-            buf: Vec::new(),
-            limit,
-            overflow: false,
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.buf.is_empty()
-    }
-
-    /// The bytes kept, cut back to the last whole character.
-    fn into_text(mut self) -> String {
-        match String::from_utf8(std::mem::take(&mut self.buf)) {
-            Ok(s) => s,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let mut bytes = e.into_bytes();
-                bytes.truncate(valid);
-                String::from_utf8(bytes).unwrap_or_default()
-            }
-        }
-    }
-}
-
-impl std::io::Write for &mut Bounded {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        let room = self.limit.saturating_sub(self.buf.len());
-        if b.len() > room {
-            self.overflow = true;
-        }
-        self.buf.extend_from_slice(&b[..b.len().min(room)]);
-        // Everything is "written": the rest of the document is still read, only not kept.
-        Ok(b.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// One JSON value read from `de` and written, masked, to a serializer (a `Serialize` so nested
-/// values can be handed to `SerializeMap::serialize_value`).
-struct Transcode<'n, D> {
-    de: RefCell<Option<D>>,
-    named: &'n RefCell<Named>,
-    depth: usize,
-    /// The top-level key this value belongs to, for [`Named`].
-    key: Option<&'n str>,
-}
-
-impl<'de, D: Deserializer<'de>> Serialize for Transcode<'_, D> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let de = self
-            .de
-            .borrow_mut()
-            .take()
-            .ok_or_else(|| ser::Error::custom("value transcoded twice"))?;
-        de.deserialize_any(Writes {
-            s,
-            named: self.named,
-            depth: self.depth,
-            key: self.key,
-        })
-        .map_err(ser::Error::custom)
-    }
-}
-
-/// The visitor that writes what it visits.
-struct Writes<'n, S> {
-    s: S,
-    named: &'n RefCell<Named>,
-    depth: usize,
-    key: Option<&'n str>,
-}
-
-impl<'de, S: Serializer> Visitor<'de> for Writes<'_, S> {
-    type Value = S::Ok;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<S::Ok, E> {
-        self.s.serialize_bool(v).map_err(E::custom)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<S::Ok, E> {
-        self.s.serialize_i64(v).map_err(E::custom)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<S::Ok, E> {
-        self.s.serialize_u64(v).map_err(E::custom)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<S::Ok, E> {
-        self.s.serialize_f64(v).map_err(E::custom)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<S::Ok, E> {
-        self.s.serialize_unit().map_err(E::custom)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<S::Ok, E> {
-        if let Some(key) = self.key {
-            self.named.borrow_mut().record(key, v);
-        }
-        self.s.serialize_str(v).map_err(E::custom)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<S::Ok, A::Error> {
-        let mut out = self.s.serialize_seq(None).map_err(de::Error::custom)?;
-        while seq
-            .next_element_seed(Element {
-                out: &mut out,
-                named: self.named,
-                depth: self.depth + 1,
-            })?
-            .is_some()
-        {}
-        out.end().map_err(de::Error::custom)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Ok, A::Error> {
-        let mut out = self.s.serialize_map(None).map_err(de::Error::custom)?;
-        while let Some(key) = map.next_key::<String>()? {
-            out.serialize_key(&key).map_err(de::Error::custom)?;
-            let top = (self.depth == 0).then_some(key.as_str());
-            if is_secret_name(&key) {
-                // The value is read (the token is still needed to find the app), never written.
-                let value = map.next_value::<LenientStr>()?;
-                if let (Some(k), Some(v)) = (top, value.0) {
-                    self.named.borrow_mut().record(k, &v);
-                }
-                out.serialize_value(MASK).map_err(de::Error::custom)?;
-            } else {
-                map.next_value_seed(Entry {
-                    out: &mut out,
-                    named: self.named,
-                    depth: self.depth + 1,
-                    key: top,
-                })?;
-            }
-        }
-        out.end().map_err(de::Error::custom)
-    }
-}
-
-/// Transcodes one array element into `out`.
-struct Element<'o, 'n, O> {
-    out: &'o mut O,
-    named: &'n RefCell<Named>,
-    depth: usize,
-}
-
-impl<'de, O: SerializeSeq> DeserializeSeed<'de> for Element<'_, '_, O> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        let value = Transcode {
-            de: RefCell::new(Some(de)),
-            named: self.named,
-            depth: self.depth,
-            key: None,
-        };
-        self.out
-            .serialize_element(&value)
-            .map_err(de::Error::custom)
-    }
-}
-
-/// Transcodes one object value into `out`.
-struct Entry<'o, 'n, O> {
-    out: &'o mut O,
-    named: &'n RefCell<Named>,
-    depth: usize,
-    key: Option<&'n str>,
-}
-
-impl<'de, O: SerializeMap> DeserializeSeed<'de> for Entry<'_, '_, O> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        let value = Transcode {
-            de: RefCell::new(Some(de)),
-            named: self.named,
-            depth: self.depth,
-            key: self.key,
-        };
-        self.out.serialize_value(&value).map_err(de::Error::custom)
-    }
-}
-
-/// Any JSON value, kept only when it is a string.
-struct LenientStr(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for LenientStr {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientStr;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientStr, E> {
-                Ok(LenientStr(Some(v.to_owned())))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LenientStr, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<LenientStr, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<LenientStr, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LenientStr, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<LenientStr, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientStr, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LenientStr(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientStr, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LenientStr(None))
-            }
-        }
-        de.deserialize_any(V)
-    }
 }
 
 #[cfg(test)]

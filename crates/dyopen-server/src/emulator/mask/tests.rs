@@ -50,10 +50,39 @@ fn a_body_over_the_budget_is_cut_into_masked_text() {
 fn a_body_read_only_in_part_is_cut_text_even_when_short() {
     let m = mask_body(br#"{"a": 1, "access_token": "08ab"#, true, 1 << 10);
     assert!(m.truncated);
-    assert_eq!(m.kept, Kept::Text(r#"{"a":1,"access_token""#.into()));
+    assert_eq!(
+        m.kept,
+        Kept::Text(r#"{"a": 1, "access_token":"***""#.into())
+    );
     let m = mask_body(b"client_secret=abc&x=1", true, 1 << 10);
     assert!(m.truncated);
     assert_eq!(m.kept, Kept::Text("client_secret=***&x=1".into()));
+}
+
+#[test]
+fn a_json_prefix_keeps_its_text_with_secret_values_masked() {
+    let body = br#"{"appid": "tt1", "access\u005ftoken": "clt.x", "deep": {"pw": [1], "Password": {"a": "}"}, "s": "se"#;
+    let m = mask_body(body, true, 1 << 10);
+    assert!(m.truncated);
+    assert_eq!(
+        m.kept,
+        Kept::Text(
+            r#"{"appid": "tt1", "access\u005ftoken":"***", "deep": {"pw": [1], "Password":"***", "s": "se"#
+                .into()
+        )
+    );
+    assert_eq!(m.named.appid(), Some("tt1"));
+    assert_eq!(m.named.access_token.as_deref(), Some("clt.x"));
+    let m = mask_body(br#"{"a": {"secret": {"x": "SHOULDNOTSHOW"#, true, 1 << 10);
+    assert_eq!(m.kept, Kept::Text(r#"{"a": {"secret":"***""#.into()));
+    let m = mask_body(br#"{"pad": "xxxxxxxxxxxx"#, true, 10);
+    assert_eq!(m.kept, Kept::Text(r#"{"pad": "x"#.into()));
+    let m = mask_body(br#"{access_token: "abc", "x": 1"#, true, 1 << 10);
+    assert_eq!(
+        m.kept,
+        Kept::Text(WITHHELD.into()),
+        "an unquoted secret key"
+    );
 }
 
 #[test]
@@ -125,9 +154,11 @@ proptest! {
     #[test]
     fn a_secret_value_never_shows(key in "[a-zA-Z_]{0,6}(token|Secret|PASSWORD)[a-z_]{0,6}", pad in "[a-z]{0,40}", limit in 0usize..300) {
         let body = serde_json::json!({"a": pad, "n": [{key.clone(): "SHOULDNOTSHOW"}], key.clone(): "SHOULDNOTSHOW"}).to_string();
-        let m = mask_body(body.as_bytes(), false, limit);
-        let shown = match &m.kept { Kept::Json(t) | Kept::Text(t) => t.to_string(), Kept::Empty => String::new() };
-        prop_assert!(!shown.contains("SHOULDNOT"), "{}", shown);
+        for cut_at in [body.len(), body.len() / 2, body.len() - 3] {
+            let m = mask_body(&body.as_bytes()[..cut_at], cut_at < body.len(), limit);
+            let shown = match &m.kept { Kept::Json(t) | Kept::Text(t) => t.to_string(), Kept::Empty => String::new() };
+            prop_assert!(!shown.contains("SHOULDNOT"), "{}", shown);
+        }
         let form = format!("a={pad}&{}=SHOULDNOTSHOW", key.replace('_', "%5F"));
         let m = mask_body(form.as_bytes(), false, limit);
         let shown = match &m.kept { Kept::Json(t) | Kept::Text(t) => t.to_string(), Kept::Empty => String::new() };
