@@ -6,7 +6,8 @@
 //! Retries never duplicate: a batch keeps one receipt id ([`super::receipts`]) and its
 //! pre-generated codes across its attempts. An attempt that finds its receipt already written
 //! knows an earlier attempt committed, and answers with that attempt's links; only a batch that
-//! certainly did not commit is split into single inserts. See `docs/decisions/0005-…`.
+//! certainly did not commit is split into single inserts. See
+//! `docs/decisions/0005-bounds-write-receipts.md`.
 
 use super::receipts;
 use crate::{backend_err, Backend};
