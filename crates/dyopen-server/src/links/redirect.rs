@@ -64,7 +64,7 @@ pub async fn resolve(
         Err(e) => return ApiError::<Admin>::system(e).into_response(),
     };
     // Liveness is the Clock's to decide, on every request, whatever the cache holds.
-    if state.clock.now().secs() >= link.expires_at {
+    if !dyopen_core::link::live_until(link.expires_at, state.clock.now()) {
         return not_live(true, html, "link expired");
     }
     state.links.visits.record(&code);
