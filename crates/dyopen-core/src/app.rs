@@ -2,6 +2,7 @@
 
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use subtle::ConstantTimeEq;
 use thiserror::Error;
 
@@ -11,6 +12,10 @@ pub const DEFAULT_DAILY_LINK_QUOTA: i64 = 500_000;
 pub const DEFAULT_QPS_LIMIT: i64 = 100;
 /// Longest page path.
 pub const MAX_PATH_LEN: usize = 256;
+/// Most published pages of an app (SPEC §8; dyopen's bound, the platform publishes none).
+pub const MAX_PUBLISHED_PAGES: usize = 1_000;
+/// Longest app name, in characters after trimming (dyopen's bound).
+pub const MAX_APP_NAME_CHARS: usize = 64;
 
 /// Why an app attribute was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -18,9 +23,12 @@ pub enum AppError {
     /// Not `tt` + 16 lowercase hex.
     #[error("appid must be tt followed by 16 lowercase hex digits")]
     BadAppId,
-    /// Empty or longer than 64 characters.
-    #[error("name must be 1 to 64 characters")]
+    /// Empty or longer than [`MAX_APP_NAME_CHARS`].
+    #[error("name must be 1 to {} characters", MAX_APP_NAME_CHARS)]
     BadName,
+    /// More than [`MAX_PUBLISHED_PAGES`] pages.
+    #[error("an app has at most {max} published pages ({0} given)", max = MAX_PUBLISHED_PAGES)]
+    TooManyPages(usize),
     /// A page path is not valid.
     #[error("page path {0:?} is invalid: 1-256 characters of [A-Za-z0-9_./-], no leading '/', no '?', no '..'")]
     BadPage(String),
@@ -86,6 +94,13 @@ impl AppSecret {
         let bytes: [u8; 16] = rand::thread_rng().gen();
         Self(hex::encode(bytes))
     }
+    /// The secret of a fixture app that gives none: the first 32 hex digits of
+    /// SHA-256(`"dyopen fixture secret:" + appid`), so the same appid always gets the same secret
+    /// (documented in docs/emulator.md; for emulator fixtures only, since anyone can compute it).
+    pub fn derived_for_fixture(appid: &AppId) -> Self {
+        let digest = Sha256::digest(format!("dyopen fixture secret:{appid}").as_bytes());
+        Self(hex::encode(&digest[..16]))
+    }
     /// Wraps a secret presented by a client.
     pub fn presented(s: &str) -> Self {
         Self(s.to_owned())
@@ -134,12 +149,24 @@ impl PagePath {
 pub struct PublishedPages(Vec<PagePath>);
 
 impl PublishedPages {
-    /// Parses a list of page paths.
+    /// Parses a list of at most [`MAX_PUBLISHED_PAGES`] distinct page paths, in linear time.
     pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, AppError> {
+        if raw.len() > MAX_PUBLISHED_PAGES {
+            return Err(AppError::TooManyPages(raw.len()));
+        }
+        Self::parse_any_count(raw)
+    }
+    /// Parses pages as stored: every path valid and distinct, but no count limit, so an app
+    /// stored before the limit existed still loads (its next change of pages must obey it).
+    pub fn parse_stored<S: AsRef<str>>(raw: &[S]) -> Result<Self, AppError> {
+        Self::parse_any_count(raw)
+    }
+    fn parse_any_count<S: AsRef<str>>(raw: &[S]) -> Result<Self, AppError> {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(raw.len());
         let mut out: Vec<PagePath> = Vec::with_capacity(raw.len());
         for s in raw {
             let p = PagePath::parse(s.as_ref())?;
-            if out.contains(&p) {
+            if !seen.insert(s.as_ref()) {
                 return Err(AppError::DuplicatePage(p.0));
             }
             out.push(p);
@@ -160,10 +187,10 @@ impl PublishedPages {
     }
 }
 
-/// A display name: 1–64 characters after trimming.
+/// A display name: 1–[`MAX_APP_NAME_CHARS`] characters after trimming.
 pub fn parse_name(s: &str) -> Result<String, AppError> {
     let t = s.trim();
-    if t.is_empty() || t.chars().count() > 64 {
+    if t.is_empty() || t.chars().count() > MAX_APP_NAME_CHARS {
         return Err(AppError::BadName);
     }
     Ok(t.to_owned())
@@ -288,6 +315,42 @@ mod tests {
     }
 
     #[test]
+    fn published_pages_stop_at_one_thousand() {
+        let pages = |n: usize| (0..n).map(|i| format!("pages/p{i}")).collect::<Vec<_>>();
+        let ok = PublishedPages::parse(&pages(MAX_PUBLISHED_PAGES)).unwrap();
+        assert!(ok.contains("pages/p999"));
+        assert_eq!(ok.home().map(PagePath::as_str), Some("pages/p0"));
+        assert_eq!(
+            PublishedPages::parse(&pages(MAX_PUBLISHED_PAGES + 1)),
+            Err(AppError::TooManyPages(MAX_PUBLISHED_PAGES + 1))
+        );
+        // Stored lists load whatever their length.
+        assert!(PublishedPages::parse_stored(&pages(MAX_PUBLISHED_PAGES + 1)).is_ok());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_at_most_sixty_four_characters() {
+        assert_eq!(parse_name("  店  "), Ok("店".to_owned()));
+        assert!(parse_name(&"名".repeat(MAX_APP_NAME_CHARS)).is_ok());
+        assert_eq!(
+            parse_name(&"名".repeat(MAX_APP_NAME_CHARS + 1)),
+            Err(AppError::BadName)
+        );
+        assert_eq!(parse_name("   "), Err(AppError::BadName));
+    }
+
+    #[test]
+    fn fixture_secrets_are_derived_from_the_appid() {
+        let a = AppId::parse("tt0123456789abcdef").unwrap();
+        let b = AppId::parse("tt0123456789abcdee").unwrap();
+        let s = AppSecret::derived_for_fixture(&a);
+        assert_eq!(s, AppSecret::derived_for_fixture(&a));
+        assert_ne!(s, AppSecret::derived_for_fixture(&b));
+        assert_eq!(s.expose().len(), 32);
+        assert!(s.expose().bytes().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
     fn secret_matches_only_its_hash() {
         let s = AppSecret::generate();
         assert_eq!(s.expose().len(), 32);
@@ -300,6 +363,23 @@ mod tests {
         fn generated_appids_parse(_i in 0..50u8) {
             let id = AppId::generate();
             prop_assert_eq!(AppId::parse(id.as_str()), Ok(id));
+        }
+
+        #[test]
+        fn published_pages_keep_order_and_reject_exactly_the_repeats(
+            raw in proptest::collection::vec("[a-c]{1,2}", 0..40)
+        ) {
+            let distinct = raw.iter().collect::<HashSet<_>>().len() == raw.len();
+            match PublishedPages::parse(&raw) {
+                Ok(p) => {
+                    prop_assert!(distinct);
+                    prop_assert_eq!(p.to_strings(), raw);
+                }
+                Err(e) => {
+                    prop_assert!(!distinct);
+                    prop_assert!(matches!(e, AppError::DuplicatePage(_)));
+                }
+            }
         }
 
         #[test]

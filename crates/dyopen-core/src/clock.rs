@@ -3,6 +3,29 @@
 
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
+use thiserror::Error;
+
+/// Earliest instant the emulator clock may be set or advanced to: 2000-01-01T00:00:00Z.
+pub const MIN_SETTABLE_SECS: i64 = 946_684_800;
+/// Latest instant the emulator clock may be set or advanced to: 9999-12-31T23:59:59Z.
+pub const MAX_SETTABLE_SECS: i64 = 253_402_300_799;
+
+/// Why the clock was not moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ClockError {
+    /// The target lies outside years 2000–9999 (or beyond `i64`).
+    #[error("the clock can only be set within years 2000-9999 (Unix seconds {min} to {max})", min = MIN_SETTABLE_SECS, max = MAX_SETTABLE_SECS)]
+    OutOfRange,
+}
+
+/// The instant of Unix second `secs`, if it lies within years 2000–9999.
+pub fn settable(secs: i64) -> Result<Timestamp, ClockError> {
+    if (MIN_SETTABLE_SECS..=MAX_SETTABLE_SECS).contains(&secs) {
+        Ok(Timestamp::from_secs(secs))
+    } else {
+        Err(ClockError::OutOfRange)
+    }
+}
 
 /// An instant as Unix milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -98,22 +121,45 @@ impl ManualClock {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-    /// Sets the time and freezes the clock.
+    /// Sets the time and freezes the clock (tests; the emulator API uses [`Self::try_set`]).
     pub fn set(&self, t: Timestamp) {
         *self.lock() = Mode::Frozen(t);
     }
-    /// Moves the clock by `secs` and freezes it there.
+    /// Moves the clock by `secs` (saturating) and freezes it there (tests; the emulator API uses
+    /// [`Self::try_advance_secs`]).
     pub fn advance_secs(&self, secs: i64) {
-        let now = self.now();
-        self.set(Timestamp::from_millis(
+        let mut mode = self.lock();
+        let now = mode.now();
+        *mode = Mode::Frozen(Timestamp::from_millis(
             now.millis().saturating_add(secs.saturating_mul(1000)),
         ));
     }
+    /// Sets the clock to Unix second `secs` and freezes it, if that lies within years
+    /// 2000–9999; otherwise leaves the clock as it was.
+    pub fn try_set(&self, secs: i64) -> Result<Timestamp, ClockError> {
+        let t = settable(secs)?;
+        self.set(t);
+        Ok(t)
+    }
+    /// Moves the clock by `secs` and freezes it there, if the result lies within years
+    /// 2000–9999 (the milliseconds within the second are kept); otherwise leaves the clock as it
+    /// was. Never overflows.
+    pub fn try_advance_secs(&self, secs: i64) -> Result<Timestamp, ClockError> {
+        let mut mode = self.lock();
+        let now = mode.now();
+        let target = now.secs().checked_add(secs).ok_or(ClockError::OutOfRange)?;
+        settable(target)?;
+        // In range, so `target * 1000 + ms` fits an i64 by far.
+        let t = Timestamp::from_millis(target * 1000 + now.millis().rem_euclid(1000));
+        *mode = Mode::Frozen(t);
+        Ok(t)
+    }
     /// Lets the clock run on in real time from where it stands.
     pub fn resume(&self) {
-        let now = self.now();
-        *self.lock() = Mode::Running {
-            offset_ms: now.millis() - real_now().millis(),
+        let mut mode = self.lock();
+        let now = mode.now();
+        *mode = Mode::Running {
+            offset_ms: now.millis().saturating_sub(real_now().millis()),
         };
     }
     /// Back to real time.
@@ -126,12 +172,19 @@ impl ManualClock {
     }
 }
 
-impl Clock for ManualClock {
+impl Mode {
+    /// The time this mode shows; saturates instead of overflowing, whatever was set.
     fn now(&self) -> Timestamp {
-        match *self.lock() {
-            Mode::Running { offset_ms } => Timestamp(real_now().millis() + offset_ms),
+        match *self {
+            Mode::Running { offset_ms } => Timestamp(real_now().millis().saturating_add(offset_ms)),
             Mode::Frozen(t) => t,
         }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        self.lock().now()
     }
 }
 
@@ -145,6 +198,60 @@ mod tests {
         let before = Timestamp::from_secs(1_714_579_199);
         let after = Timestamp::from_secs(1_714_579_200);
         assert_eq!(after.shanghai_day(), before.shanghai_day() + 1);
+    }
+
+    #[test]
+    fn the_settable_range_is_years_2000_to_9999() {
+        let c = ManualClock::frozen_at(Timestamp::from_secs(1_000_000_000));
+        for bad in [
+            i64::MIN,
+            -1,
+            0,
+            MIN_SETTABLE_SECS - 1,
+            MAX_SETTABLE_SECS + 1,
+            i64::MAX,
+        ] {
+            assert_eq!(c.try_set(bad), Err(ClockError::OutOfRange), "{bad}");
+            assert_eq!(c.now().secs(), 1_000_000_000, "unchanged after {bad}");
+        }
+        assert_eq!(
+            c.try_set(MIN_SETTABLE_SECS).map(Timestamp::secs),
+            Ok(MIN_SETTABLE_SECS)
+        );
+        assert_eq!(
+            c.try_set(MAX_SETTABLE_SECS).map(Timestamp::secs),
+            Ok(MAX_SETTABLE_SECS)
+        );
+    }
+
+    #[test]
+    fn advancing_out_of_range_or_past_i64_is_refused_and_changes_nothing() {
+        let c = ManualClock::frozen_at(Timestamp::from_millis(1_000_000_000_250));
+        assert_eq!(c.try_advance_secs(i64::MAX), Err(ClockError::OutOfRange));
+        assert_eq!(c.try_advance_secs(i64::MIN), Err(ClockError::OutOfRange));
+        assert_eq!(c.now().millis(), 1_000_000_000_250);
+        assert_eq!(
+            c.try_advance_secs(60).map(Timestamp::millis),
+            Ok(1_000_000_060_250)
+        );
+        c.try_set(MAX_SETTABLE_SECS).unwrap();
+        assert!(c.try_advance_secs(1).is_err());
+        c.resume();
+        // Resuming at the edge and reading never overflows.
+        assert!(c.now().secs() >= MAX_SETTABLE_SECS);
+    }
+
+    #[test]
+    fn the_unchecked_moves_saturate_instead_of_overflowing() {
+        let c = ManualClock::frozen_at(Timestamp::from_millis(i64::MAX - 5));
+        c.advance_secs(i64::MAX);
+        assert_eq!(c.now().millis(), i64::MAX);
+        c.resume();
+        assert!(c.now().millis() > i64::MAX - 60_000);
+        c.set(Timestamp::from_millis(i64::MIN));
+        c.advance_secs(i64::MIN);
+        c.resume();
+        assert!(c.now().millis() <= 0);
     }
 
     #[test]

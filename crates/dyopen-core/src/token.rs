@@ -10,6 +10,26 @@ use sha2::{Digest, Sha256};
 pub const TOKEN_TTL_SECS: i64 = 7200;
 /// Seconds the previous token of the same kind stays valid after a new one is issued.
 pub const PREVIOUS_TOKEN_GRACE_SECS: i64 = 300;
+/// Tokens of one app and kind that can be live at once: the newest and, in its grace, the one
+/// before it (SPEC §3).
+pub const LIVE_TOKENS_PER_KIND: i64 = 2;
+/// Dead (expired or revoked) tokens kept per app and kind, newest first, so that they still
+/// answer "expired" rather than "unknown"; older ones are deleted (SPEC §8 "Tokens").
+pub const DEAD_TOKENS_KEPT: i64 = 100;
+
+/// The lowest issue number (`seq`, per app and kind) still kept once token `new_seq` is issued:
+/// the live ones (the new token, and the previous one if `previous_live`) and the
+/// [`DEAD_TOKENS_KEPT`] newest dead ones before them. Every older token is deleted.
+pub fn oldest_kept_token(new_seq: i64, previous_live: bool) -> i64 {
+    let live = if previous_live {
+        LIVE_TOKENS_PER_KIND
+    } else {
+        LIVE_TOKENS_PER_KIND - 1
+    };
+    new_seq
+        .saturating_sub(live - 1)
+        .saturating_sub(DEAD_TOKENS_KEPT)
+}
 
 /// Which endpoint issued a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -119,9 +139,14 @@ pub enum TokenProblem {
     Expired,
 }
 
+/// Whether a token expiring at `expires_at` (Unix seconds) is live at `now`: `now < expires_at`.
+pub fn live_at(expires_at: i64, now: Timestamp) -> bool {
+    now.secs() < expires_at
+}
+
 /// Whether `record` is live at `now`.
 pub fn check_live(record: &TokenRecord, now: Timestamp) -> Result<(), TokenProblem> {
-    if now.secs() < record.expires_at {
+    if live_at(record.expires_at, now) {
         Ok(())
     } else {
         Err(TokenProblem::Expired)
@@ -139,6 +164,20 @@ mod tests {
         }
         assert_eq!(TokenKind::of_text("clt.xyz"), None);
         assert_eq!(TokenKind::of_text("hello"), None);
+    }
+
+    #[test]
+    fn retention_keeps_the_live_tokens_and_a_hundred_dead_ones() {
+        // Token 200 issued while 199 is in its grace: 199 and 200 live, 99..=198 dead.
+        let oldest = oldest_kept_token(200, true);
+        assert_eq!(oldest, 99);
+        assert_eq!(198 - oldest + 1, DEAD_TOKENS_KEPT);
+        // 199 already dead: 100..=199 dead, 200 live.
+        let oldest = oldest_kept_token(200, false);
+        assert_eq!(199 - oldest + 1, DEAD_TOKENS_KEPT);
+        // The first tokens delete nothing (seq starts at 1).
+        assert!(oldest_kept_token(1, false) <= 1);
+        assert_eq!(oldest_kept_token(i64::MIN, true), i64::MIN);
     }
 
     #[test]

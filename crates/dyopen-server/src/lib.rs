@@ -6,10 +6,12 @@
 //! - [`links`]: `GET /{code}` (redirect, landing page), link cache, qps limiter, visits.
 //! - [`admin`]: `/admin/v1`, dyopen's control plane.
 //! - [`emulator`]: `/_emulator/v1`, only with `--emulator`.
+//! - [`demo`]: the demo app, stored so every start and reset shows the same credentials.
 
 pub mod admin;
 pub mod api;
 pub mod config;
+pub mod demo;
 pub mod emulator;
 pub mod health;
 pub mod http;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use dyopen_core::app::{App, AppId, AppPatch, AppStatus, PublishedPages};
 use dyopen_core::clock::Timestamp;
 use dyopen_core::store::AppStore;
-use dyopen_core::token::{NewToken, TokenKind, TokenRecord};
+use dyopen_core::token::{live_at, oldest_kept_token, NewToken, TokenKind, TokenRecord};
 use dyopen_core::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -23,7 +23,7 @@ fn app_from_row(row: &AnyRow) -> Result<App, StoreError> {
         appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
         name: row.try_get("name").map_err(backend_err)?,
         secret_hash: row.try_get("secret_hash").map_err(backend_err)?,
-        pages: PublishedPages::parse(&pages).map_err(|_| corrupt("pages"))?,
+        pages: PublishedPages::parse_stored(&pages).map_err(|_| corrupt("pages"))?,
         qps_limit: row.try_get("qps_limit").map_err(backend_err)?,
         daily_link_quota: row.try_get("daily_link_quota").map_err(backend_err)?,
         status: AppStatus::parse(&status).map_err(|_| corrupt("status"))?,
@@ -181,16 +181,23 @@ impl AppStore for SqlStore {
         if !self.lock_app(&mut tx, appid).await? {
             return Err(StoreError::Conflict(format!("no app {appid}")));
         }
-        let seq: i64 = sqlx::query(
-            "SELECT COALESCE(MAX(seq), 0) AS seq FROM tokens WHERE appid = $1 AND kind = $2",
+        // The newest token of this kind (bounded work: the table holds at most
+        // LIVE_TOKENS_PER_KIND + DEAD_TOKENS_KEPT rows per app and kind).
+        let newest = sqlx::query(
+            "SELECT seq, expires_at FROM tokens WHERE appid = $1 AND kind = $2 ORDER BY seq DESC LIMIT 1",
         )
         .bind(appid)
         .bind(kind)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
-        .map_err(backend_err)?
-        .try_get("seq")
         .map_err(backend_err)?;
+        let (seq, previous_expires): (i64, i64) = match newest {
+            Some(row) => (
+                row.try_get("seq").map_err(backend_err)?,
+                row.try_get("expires_at").map_err(backend_err)?,
+            ),
+            None => (0, i64::MIN),
+        };
         // Tokens older than the previous one are revoked; the previous one keeps a short grace.
         sqlx::query("UPDATE tokens SET expires_at = $3 WHERE appid = $1 AND kind = $2 AND seq < $4 AND expires_at > $3")
             .bind(appid)
@@ -208,12 +215,13 @@ impl AppStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        // Dead tokens are kept 30 days so that "expired" can still be told from "unknown"
-        // (12025 vs 12024 on the legacy link API); older ones are dropped to bound the table.
-        sqlx::query("DELETE FROM tokens WHERE appid = $1 AND kind = $2 AND expires_at < $3")
+        // Only the live tokens and the newest dead ones are kept (so that "expired" can still be
+        // told from "unknown", 12025 vs 12024 on the legacy link API); older ones are deleted.
+        let previous_live = live_at(previous_expires, token.issued_at);
+        sqlx::query("DELETE FROM tokens WHERE appid = $1 AND kind = $2 AND seq < $3")
             .bind(appid)
             .bind(kind)
-            .bind(now - 30 * 86_400)
+            .bind(oldest_kept_token(seq + 1, previous_live))
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;

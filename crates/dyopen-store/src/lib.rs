@@ -9,9 +9,11 @@
 //! talents), [`links`] (URL links, with a group-commit writer task for inserts).
 
 mod apps;
+mod demo;
 mod links;
 mod read_cache;
 mod regions;
+mod task_search;
 mod tasks;
 
 use dyopen_core::StoreError;

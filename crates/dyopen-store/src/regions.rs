@@ -3,16 +3,19 @@
 use crate::{backend_err, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
+use dyopen_core::app::PagePath;
 use dyopen_core::clock::Timestamp;
 use dyopen_core::ids::new_id;
 use dyopen_core::region::{
-    AddBinding, Binding, CityError, DeleteBinding, Effect, ModifyBinding, RegionState, TargetChange,
+    history_horizon, AddBinding, Binding, CityError, DeleteBinding, Effect, ModifyBinding,
+    RegionState, TargetChange,
 };
 use dyopen_core::store::RegionStore;
 use dyopen_core::StoreError;
+use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
-async fn load_state(conn: &mut AnyConnection, appid: &str) -> Result<RegionState, StoreError> {
+async fn load_bindings(conn: &mut AnyConnection, appid: &str) -> Result<Vec<Binding>, StoreError> {
     let rows = sqlx::query(
         "SELECT data_id, path, region_id, created_at, modified_at FROM region_bindings WHERE appid = $1 ORDER BY created_at, data_id",
     )
@@ -20,8 +23,7 @@ async fn load_state(conn: &mut AnyConnection, appid: &str) -> Result<RegionState
     .fetch_all(&mut *conn)
     .await
     .map_err(backend_err)?;
-    let bindings = rows
-        .iter()
+    rows.iter()
         .map(|r| {
             Ok(Binding {
                 data_id: r.try_get("data_id")?,
@@ -32,14 +34,11 @@ async fn load_state(conn: &mut AnyConnection, appid: &str) -> Result<RegionState
             })
         })
         .collect::<Result<_, sqlx::Error>>()
-        .map_err(backend_err)?;
-    let rows = sqlx::query("SELECT path, changed_at FROM region_changes WHERE appid = $1")
-        .bind(appid)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend_err)?;
-    let changes = rows
-        .iter()
+        .map_err(backend_err)
+}
+
+fn changes_from(rows: &[AnyRow]) -> Result<Vec<TargetChange>, StoreError> {
+    rows.iter()
         .map(|r| {
             Ok(TargetChange {
                 path: r.try_get("path")?,
@@ -47,23 +46,64 @@ async fn load_state(conn: &mut AnyConnection, appid: &str) -> Result<RegionState
             })
         })
         .collect::<Result<_, sqlx::Error>>()
+        .map_err(backend_err)
+}
+
+/// The last change of one target (what the 7-day throttle of a write needs), if any.
+async fn load_change(
+    conn: &mut AnyConnection,
+    appid: &str,
+    path: &str,
+) -> Result<Vec<TargetChange>, StoreError> {
+    let rows =
+        sqlx::query("SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path = $2")
+            .bind(appid)
+            .bind(path)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend_err)?;
+    changes_from(&rows)
+}
+
+/// Deletes the app's changes that no longer throttle anything (`region::history_horizon`).
+async fn prune_changes(
+    conn: &mut AnyConnection,
+    appid: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM region_changes WHERE appid = $1 AND changed_at <= $2")
+        .bind(appid)
+        .bind(history_horizon(now))
+        .execute(&mut *conn)
+        .await
         .map_err(backend_err)?;
-    Ok(RegionState { bindings, changes })
+    Ok(())
 }
 
 impl SqlStore {
-    /// Runs `decide` against the app's state under its lock and applies the effect.
+    /// Runs `decide` against the app's state under its lock and applies the effect. The state
+    /// holds the bindings and, for a delete/modify naming `throttled` (the request's path), the
+    /// last change of its target only; expired history is pruned first.
     async fn region_write(
         &self,
         appid: &AppId,
         now: Timestamp,
+        throttled: Option<Option<&PagePath>>,
         decide: impl FnOnce(&RegionState) -> Result<Effect, CityError> + Send,
     ) -> Result<Binding, CityError> {
         let mut tx = self.begin().await?;
         if !self.lock_app(&mut tx, appid.as_str()).await? {
             return Err(StoreError::Conflict(format!("no app {appid}")).into());
         }
-        let state = load_state(&mut tx, appid.as_str()).await?;
+        prune_changes(&mut tx, appid.as_str(), now).await?;
+        let mut state = RegionState {
+            bindings: load_bindings(&mut tx, appid.as_str()).await?,
+            changes: Vec::new(),
+        };
+        if let Some(path) = throttled {
+            let target = state.target_of(path);
+            state.changes = load_change(&mut tx, appid.as_str(), &target).await?;
+        }
         let effect = decide(&state)?;
         let (t, app) = (now.secs(), appid.as_str());
         let binding = match effect {
@@ -159,7 +199,8 @@ impl RegionStore for SqlStore {
         cmd: &AddBinding,
         now: Timestamp,
     ) -> Result<Binding, CityError> {
-        self.region_write(appid, now, |s| s.decide_add(cmd)).await
+        self.region_write(appid, now, None, |s| s.decide_add(cmd))
+            .await
     }
 
     async fn region_delete(
@@ -168,9 +209,11 @@ impl RegionStore for SqlStore {
         cmd: &DeleteBinding,
         now: Timestamp,
     ) -> Result<(), CityError> {
-        self.region_write(appid, now, |s| s.decide_delete(cmd, now))
-            .await
-            .map(drop)
+        self.region_write(appid, now, Some(cmd.path.as_ref()), |s| {
+            s.decide_delete(cmd, now)
+        })
+        .await
+        .map(drop)
     }
 
     async fn region_modify(
@@ -179,13 +222,27 @@ impl RegionStore for SqlStore {
         cmd: &ModifyBinding,
         now: Timestamp,
     ) -> Result<(), CityError> {
-        self.region_write(appid, now, |s| s.decide_modify(cmd, now))
-            .await
-            .map(drop)
+        self.region_write(appid, now, Some(cmd.path.as_ref()), |s| {
+            s.decide_modify(cmd, now)
+        })
+        .await
+        .map(drop)
     }
 
     async fn region_state(&self, appid: &AppId) -> Result<RegionState, CityError> {
         let mut conn = self.read.acquire().await.map_err(backend_err)?;
-        Ok(load_state(&mut conn, appid.as_str()).await?)
+        let bindings = load_bindings(&mut conn, appid.as_str()).await?;
+        // Only the bound targets' changes: the history of unbound paths is not listed.
+        let rows = sqlx::query(
+            "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path IN (SELECT path FROM region_bindings WHERE appid = $1)",
+        )
+        .bind(appid.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend_err)?;
+        Ok(RegionState {
+            bindings,
+            changes: changes_from(&rows)?,
+        })
     }
 }

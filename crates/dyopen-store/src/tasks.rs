@@ -9,14 +9,14 @@ use dyopen_core::ids::new_id;
 use dyopen_core::store::TaskStore;
 use dyopen_core::task::{
     decide_status, decide_submission, decide_talents, CancelOperator, CooperationState, DouyinId,
-    NewTask, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task, TaskError,
-    TaskStatus, TaskType,
+    NewTask, PageWindow, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task,
+    TaskError, TaskFilter, TaskStatus, TaskType,
 };
 use dyopen_core::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
+pub(crate) const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
 const TALENT_COLUMNS: &str =
     "douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at";
 
@@ -24,7 +24,7 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("corrupt task row: {what}"))
 }
 
-fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
+pub(crate) fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
     let appid: String = row.try_get("appid").map_err(backend_err)?;
     let details: String = row.try_get("details").map_err(backend_err)?;
     let task_type: i64 = row.try_get("task_type").map_err(backend_err)?;
@@ -197,16 +197,17 @@ impl TaskStore for SqlStore {
         Ok(task)
     }
 
-    async fn task_list(&self, appid: &AppId) -> Result<Vec<Task>, StoreError> {
-        let sql = format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE appid = $1 ORDER BY created_at DESC, task_id DESC"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(appid.as_str())
-            .fetch_all(&self.read)
-            .await
-            .map_err(backend_err)?;
-        rows.iter().map(task_from_row).collect()
+    async fn task_search(
+        &self,
+        appid: &AppId,
+        filter: &TaskFilter,
+        window: PageWindow,
+    ) -> Result<(Vec<Task>, u64), StoreError> {
+        self.search_tasks(appid, filter, window).await
+    }
+
+    async fn task_ids(&self, appid: &AppId, filter: &TaskFilter) -> Result<Vec<i64>, StoreError> {
+        self.search_task_ids(appid, filter).await
     }
 
     async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError> {

@@ -1,8 +1,28 @@
-//! Test support: a fresh PostgreSQL schema per test, so tests run in parallel on one database.
+//! Test support: a fresh PostgreSQL schema per test, so tests run in parallel on one database,
+//! and a row count for tests of retention and pruning.
 
-use crate::backend_err;
+use crate::{backend_err, SqlStore};
 use dyopen_core::StoreError;
-use sqlx::Connection;
+use sqlx::{Connection, Row};
+
+impl SqlStore {
+    /// How many rows of `table` (a plain table name) belong to `appid`: lets tests see what
+    /// retention and pruning left behind, which no API shows.
+    pub async fn count_app_rows(&self, table: &str, appid: &str) -> Result<i64, StoreError> {
+        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(StoreError::Backend(format!("not a table name: {table}")));
+        }
+        sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM {table} WHERE appid = $1"
+        ))
+        .bind(appid)
+        .fetch_one(&self.read)
+        .await
+        .map_err(backend_err)?
+        .try_get("n")
+        .map_err(backend_err)
+    }
+}
 
 /// Creates a schema with a random name on `base_url`; returns a URL whose connections use it
 /// (`options=-c search_path=…`) and the schema's name.

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateAppRequest {
-    /// Display name.
+    /// Display name (1–64 characters after trimming).
     pub name: String,
-    /// Published page paths; the first is the home page.
+    /// Published page paths (at most 1 000, distinct); the first is the home page.
     #[serde(default)]
     pub pages: Vec<String>,
     /// Requests per second for URL-link generation (default 100).
@@ -25,10 +25,10 @@ pub struct CreateAppRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateAppRequest {
-    /// New display name.
+    /// New display name (1–64 characters after trimming).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// New list of published pages.
+    /// New list of published pages (at most 1 000, distinct).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<String>>,
     /// New qps limit.

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {
-    /// Move the clock forward (or back, if negative) and freeze it there.
+    /// Move the clock forward (or back, if negative) and freeze it there. The result must lie
+    /// within years 2000–9999, else 400 and the clock is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_seconds: Option<i64>,
-    /// Set the clock to this Unix time and freeze it.
+    /// Set the clock to this Unix time (seconds, years 2000–9999, else 400) and freeze it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<i64>,
     /// `true`: let the clock run on in real time from where it stands.
@@ -115,6 +116,17 @@ pub struct Fixture {
     /// Apps to create, with what belongs to them.
     #[serde(default)]
     pub apps: Vec<FixtureApp>,
+    /// Whether the demo app exists beside these apps (default true). Read from the
+    /// `--seed-file` fixture at every start and reset; `POST /_emulator/v1/seed` ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo: Option<bool>,
+}
+
+impl Fixture {
+    /// Whether the demo app should exist beside this fixture's apps.
+    pub fn wants_demo(&self) -> bool {
+        self.demo.unwrap_or(true)
+    }
 }
 
 /// An app of a fixture. Fixed `appid`/`secret` make credentials predictable for tests.
@@ -125,7 +137,9 @@ pub struct FixtureApp {
     /// `tt` + 16 hex; generated when absent.
     #[serde(default)]
     pub appid: Option<String>,
-    /// 32 hex (any non-empty text is accepted); generated when absent.
+    /// 32 hex (any non-empty text is accepted); when absent, derived from the appid (the first
+    /// 32 hex digits of SHA-256 of `dyopen fixture secret:` + appid), so a fixed appid keeps its
+    /// secret across resets and restarts.
     #[serde(default)]
     pub secret: Option<String>,
     /// Display name.

@@ -18,7 +18,7 @@ pub const MAX_TALENTS_PER_CALL: usize = 10;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddTaskRequest {
-    /// Task name (required).
+    /// Task name (required, 1–100 characters after trimming).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Settlement type, stored and echoed.
@@ -30,16 +30,16 @@ pub struct AddTaskRequest {
     /// A published page of the app (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_page: Option<String>,
-    /// Anchor title, stored and echoed.
+    /// Anchor title, stored and echoed (at most 100 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor_title: Option<String>,
-    /// Icon URL, stored and echoed.
+    /// Icon URL, stored and echoed (at most 1 024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_icon: Option<String>,
-    /// Description, stored and echoed.
+    /// Description, stored and echoed (at most 2 000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_desc: Option<String>,
-    /// Tags, stored and echoed.
+    /// Tags, stored and echoed (at most 20, each at most 32 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_tags: Option<Vec<String>>,
     /// Unix seconds (required, before `task_end_time`).
@@ -62,19 +62,19 @@ pub struct AddTaskRequest {
     /// Stored and echoed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_refund_period: Option<FlexInt>,
-    /// Stored and echoed.
+    /// Stored and echoed (at most 10 items, each at most 512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refer_videos: Option<Vec<String>>,
-    /// Stored and echoed.
+    /// Stored and echoed (at most 10 items, each at most 512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refer_gids: Option<Vec<String>>,
-    /// Stored and echoed.
+    /// Stored and echoed (at most 10 items, each at most 512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refer_ma_captures: Option<Vec<String>>,
-    /// Stored and echoed.
+    /// Stored and echoed (at most 10 entries, keys and values at most 64 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mix_payment_allocate_ratio: Option<BTreeMap<String, String>>,
-    /// Stored and echoed.
+    /// Stored and echoed (at most 10 entries, keys and values at most 64 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub talent_mix_payment_allocate_ratio: Option<BTreeMap<String, String>>,
     /// dyopen extension: `2` asks for an exclusive task even without `douyin_ids`.
@@ -297,7 +297,7 @@ pub struct UpdateOrientTalentsData {
 pub struct SubmissionRequest {
     /// The submitting talent.
     pub douyin_id: String,
-    /// The posted video, if known.
+    /// The posted video, if known (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<String>,
 }

@@ -5,7 +5,6 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use dyopen_server::{Application, Config};
 use dyopen_store::SqliteSync;
-use dyopen_wire::admin::CreateAppRequest;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -37,7 +36,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "DYOPEN_DATABASE_URL",
-        default_value = "sqlite://dyopen.db"
+        default_value = DEFAULT_DATABASE_URL
     )]
     database_url: String,
     /// Bearer token of the admin API. Unset: read from / generated into FILE.admin-token beside a
@@ -53,7 +52,8 @@ pub struct ServeArgs {
     /// Emulator mode: settable clock, reset, seed, journal, fault injection under /_emulator/v1.
     #[arg(long, env = "DYOPEN_EMULATOR")]
     emulator: bool,
-    /// Create a demo app (page pages/index/index) and print its credentials and a curl line.
+    /// Create a demo app (page pages/index/index) once, and print its credentials and a curl line
+    /// at every start (emulator mode always has it).
     #[arg(long, env = "DYOPEN_DEMO")]
     demo: bool,
     /// Emulator: a fixture (JSON or YAML) loaded on start when the database has no apps, and
@@ -80,8 +80,10 @@ pub struct ServeArgs {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("DYOPEN_LOG").unwrap_or_else(|_| "info".into());
+    // PostgreSQL's NOTICEs (e.g. `relation "_sqlx_migrations" already exists, skipping` at
+    // every start) are not news: shown from `warn` unless DYOPEN_LOG asks for them.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DYOPEN_LOG")
+        .unwrap_or_else(|_| "info,sqlx::postgres::notice=warn".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -93,13 +95,21 @@ fn init_logging(format: LogFormat) {
 }
 
 /// The SQLite file of a `sqlite://` URL.
-fn sqlite_file(url: &str) -> Option<PathBuf> {
+pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
+
+/// Where the admin token of a SQLite database file is kept: `FILE.admin-token` beside it.
+pub(crate) fn admin_token_file(db: &std::path::Path) -> PathBuf {
+    PathBuf::from(format!("{}.admin-token", db.display()))
+}
+
+/// The default of `--database-url` (also where the CLI looks for an admin token).
+pub(crate) const DEFAULT_DATABASE_URL: &str = "sqlite://dyopen.db";
 
 fn random_token() -> String {
     dyopen_core::app::AppSecret::generate().expose().to_owned()
@@ -118,7 +128,7 @@ fn admin_token(args: &ServeArgs) -> anyhow::Result<String> {
         );
         return Ok(token);
     };
-    let file = PathBuf::from(format!("{}.admin-token", db.display()));
+    let file = admin_token_file(&db);
     if let Ok(existing) = std::fs::read_to_string(&file) {
         return Ok(existing.trim().to_owned());
     }
@@ -164,9 +174,74 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: draining in-flight requests");
 }
 
+/// Reads the `--seed-file` fixture and applies it when the database has no apps yet (the first
+/// start); every reset applies it again.
+async fn load_startup_fixture(
+    state: &dyopen_server::AppState,
+    path: &std::path::Path,
+) -> anyhow::Result<dyopen_wire::emulator::Fixture> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let fixture = dyopen_server::emulator::parse_fixture(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let empty = state
+        .store
+        .list_apps(0, 1)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading apps: {e}"))?
+        .1
+        == 0;
+    if empty {
+        let seeded = dyopen_server::emulator::apply_fixture(state, &fixture)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding {}: {e:?}", path.display()))?;
+        for a in seeded.apps {
+            println!("seeded app: appid {} secret {}", a.app.appid, a.secret);
+        }
+    }
+    Ok(fixture)
+}
+
+/// A wildcard listen address (`0.0.0.0`, `::`) says nothing about the address clients use, so
+/// generated links would point at `http://0.0.0.0:…`: `--public-base-url` is required then.
+fn check_public_base_url(args: &ServeArgs) -> anyhow::Result<()> {
+    if args.listen.ip().is_unspecified() && args.public_base_url.is_none() {
+        anyhow::bail!(
+            "--listen {} accepts connections on every address, so dyopen cannot tell which \
+             address clients reach it by, and generated URL links would point at {}. Set \
+             --public-base-url (or DYOPEN_PUBLIC_BASE_URL) to the URL clients use, e.g. \
+             --public-base-url http://$(hostname):{} or https://links.example.com",
+            args.listen,
+            format_args!("http://{}", args.listen),
+            args.listen.port()
+        );
+    }
+    Ok(())
+}
+
+/// Creates the missing directory of a SQLite database file (SQLite creates the file, not its
+/// directory), naming it in the error when that fails.
+fn ensure_database_dir(url: &str) -> anyhow::Result<()> {
+    let Some(dir) = sqlite_file(url).and_then(|f| f.parent().map(PathBuf::from)) else {
+        return Ok(());
+    };
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| {
+        format!(
+            "the database directory {} does not exist and could not be created",
+            dir.display()
+        )
+    })?;
+    println!("created the database directory {}", dir.display());
+    Ok(())
+}
+
 /// Runs `dyopen serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
+    check_public_base_url(&args)?;
+    ensure_database_dir(&args.database_url)?;
     let mut config = Config::new(&args.database_url, admin_token(&args)?);
     config.listen = args.listen;
     config.public_base_url = args.public_base_url.clone();
@@ -181,35 +256,19 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     let base = format!("http://{}", app.addr());
     let state = app.state().clone();
-    let empty = state
-        .store
-        .list_apps(0, 1)
-        .await
-        .map_err(|e| anyhow::anyhow!("reading apps: {e}"))?
-        .1
-        == 0;
-    if let (Some(emu), Some(path)) = (state.emulator.clone(), args.seed_file.as_ref()) {
-        let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let fixture = dyopen_server::emulator::parse_fixture(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        if empty {
-            let seeded = dyopen_server::emulator::apply_fixture(&state, &fixture)
-                .await
-                .map_err(|e| anyhow::anyhow!("seeding {}: {e:?}", path.display()))?;
-            for a in seeded.apps {
-                println!("seeded app: appid {} secret {}", a.app.appid, a.secret);
+    let want_demo = match &state.emulator {
+        Some(emu) => {
+            if let Some(path) = args.seed_file.as_ref() {
+                let fixture = load_startup_fixture(&state, path).await?;
+                emu.set_startup_fixture(fixture);
             }
+            // Every emulator start has the demo app, unless the fixture says `demo: false`.
+            emu.startup_fixture().is_none_or(|f| f.wants_demo())
         }
-        emu.set_startup_fixture(fixture);
-    }
-    // The emulator creates a demo app on its first start (an empty database).
-    if args.demo || (args.emulator && empty && args.seed_file.is_none()) {
-        let req = CreateAppRequest {
-            name: "demo".into(),
-            pages: vec!["pages/index/index".into()],
-            ..Default::default()
-        };
-        let demo = dyopen_server::admin::create_app(&state, req)
+        None => args.demo,
+    };
+    if want_demo {
+        let demo = dyopen_server::demo::ensure_demo(&state)
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo app: {e:?}"))?;
         println!("demo app: appid {} secret {}", demo.app.appid, demo.secret);
@@ -217,12 +276,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             "try: curl -s -X POST {base}/oauth/client_token/ -H 'Content-Type: application/json' -d '{{\"client_key\":\"{}\",\"client_secret\":\"{}\",\"grant_type\":\"client_credential\"}}'",
             demo.app.appid, demo.secret
         );
-        if let Some(emu) = &state.emulator {
-            emu.set_demo(dyopen_server::emulator::DemoCredentials {
-                appid: demo.app.appid.clone(),
-                secret: demo.secret.clone(),
-            });
-        }
     }
     tracing::info!("listening on {base}");
     app.run_until(shutdown_signal()).await

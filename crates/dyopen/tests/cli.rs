@@ -444,3 +444,32 @@ fn link_create_info_quota_with_a_qr_code() {
         .clone();
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: platform error 28005001"));
 }
+
+#[test]
+fn the_admin_token_is_found_beside_the_database_in_use() {
+    let s = server();
+    let db_dir = s.dir.path().join("data");
+    std::fs::create_dir_all(&db_dir).expect("mkdir");
+    let mut cmd = s.cmd();
+    cmd.env_remove("DYOPEN_ADMIN_TOKEN")
+        .env(
+            "DYOPEN_DATABASE_URL",
+            format!("sqlite://{}", db_dir.join("shop.db").display()),
+        )
+        .args(["app", "list"]);
+    let out = cmd.assert().failure().get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("DYOPEN_ADMIN_TOKEN"), "{err}");
+    assert!(err.contains("shop.db.admin-token"), "names the file: {err}");
+
+    std::fs::write(db_dir.join("shop.db.admin-token"), format!("{ADMIN}\n")).expect("write");
+    let mut cmd = s.cmd();
+    cmd.env_remove("DYOPEN_ADMIN_TOKEN")
+        .env(
+            "DYOPEN_DATABASE_URL",
+            format!("sqlite://{}", db_dir.join("shop.db").display()),
+        )
+        .args(["app", "list", "--json"]);
+    let v = json_of(&mut cmd);
+    assert!(v["total"].is_number(), "{v}");
+}

@@ -1,100 +1,11 @@
 //! The real `dyopen` binary: start-up output, `--demo`, graceful SIGTERM, and durability of
 //! acknowledged writes across `kill -9` on the same SQLite file.
 
+mod common;
+
+use common::{admin_create_app, http, start, token, ADMIN};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
-
-const ADMIN: &str = "serve-test-admin";
-
-/// A running `dyopen serve` and the lines it printed up to `listening on`.
-struct Server {
-    child: Child,
-    base_url: String,
-    lines: Vec<String>,
-}
-
-fn start(db: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dyopen"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-token",
-            ADMIN,
-            "--database-url",
-        ])
-        .arg(format!("sqlite://{}", db.display()))
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dyopen");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("dyopen printed `listening on` in time");
-        let done = line.contains("listening on");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    let last = lines.last().expect("a line");
-    let url = last[last.find("http://").expect("url in the listening line")..]
-        .trim()
-        .to_owned();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || while rx.recv().is_ok() {});
-    Server {
-        child,
-        base_url: url,
-        lines,
-    }
-}
-
-fn http() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::new()
-}
-
-fn admin_create_app(base: &str) -> (String, String) {
-    let v: Value = http()
-        .post(format!("{base}/admin/v1/apps"))
-        .bearer_auth(ADMIN)
-        .json(&json!({"name": "durable", "pages": ["pages/index/index"]}))
-        .send()
-        .expect("create app")
-        .json()
-        .expect("json");
-    (
-        v["appid"].as_str().expect("appid").into(),
-        v["secret"].as_str().expect("secret").into(),
-    )
-}
-
-fn token(base: &str, appid: &str, secret: &str) -> String {
-    let v: Value = http()
-        .post(format!("{base}/oauth/client_token/"))
-        .json(&json!({"client_key": appid, "client_secret": secret, "grant_type": "client_credential"}))
-        .send()
-        .expect("token")
-        .json()
-        .expect("json");
-    v["data"]["access_token"].as_str().expect("token").into()
-}
+use std::process::Command;
 
 #[test]
 fn acknowledged_adds_survive_kill_9() {
@@ -205,51 +116,6 @@ fn serve_help_lists_every_setting_with_its_env_var() {
     ] {
         assert!(text.contains(var), "{var} missing from --help");
     }
-}
-
-#[test]
-fn emulator_creates_a_demo_app_on_first_start_and_reset_keeps_its_credentials() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("emu.db");
-    let mut server = start(&db, &["--emulator"]);
-    let demo = server
-        .lines
-        .iter()
-        .find(|l| l.starts_with("demo app:"))
-        .expect("demo line on first start");
-    let words: Vec<&str> = demo.split_whitespace().collect();
-    let (appid, secret) = (words[3].to_owned(), words[5].to_owned());
-    let (other, _) = admin_create_app(&server.base_url);
-    let v: Value = http()
-        .post(format!("{}/_emulator/v1/reset", server.base_url))
-        .send()
-        .expect("reset")
-        .json()
-        .expect("json");
-    assert_eq!(v["demo"]["appid"], appid.as_str(), "{v}");
-    assert!(
-        token(&server.base_url, &appid, &secret).starts_with("clt."),
-        "demo credentials survive a reset"
-    );
-    let status = http()
-        .get(format!("{}/admin/v1/apps/{other}", server.base_url))
-        .bearer_auth(ADMIN)
-        .send()
-        .expect("get")
-        .status();
-    assert_eq!(status, 404, "other apps are gone");
-    server.child.kill().ok();
-    server.child.wait().ok();
-
-    // A second start on the same file finds apps and creates no new demo app.
-    let mut again = start(&db, &["--emulator"]);
-    assert!(
-        !again.lines.iter().any(|l| l.starts_with("demo app:")),
-        "{:?}",
-        again.lines
-    );
-    again.child.kill().ok();
-    again.child.wait().ok();
 }
 
 #[test]

@@ -217,13 +217,21 @@ pub struct TargetChange {
     pub changed_at: i64,
 }
 
-/// An app's bindings and change history, loaded under a lock on the app.
+/// An app's bindings and the part of its change history a decision needs, loaded under a lock
+/// on the app. For a write that is at most the last change of the one target the request acts
+/// on ([`RegionState::target_of`]); for a listing, the last change of each bound target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegionState {
-    /// Current bindings.
+    /// Current bindings (at most [`MAX_PAGE_PATHS`], or one whole-app binding).
     pub bindings: Vec<Binding>,
     /// Last change per target (kept after a delete: the window is keyed on the target).
     pub changes: Vec<TargetChange>,
+}
+
+/// Changes at or before this instant (Unix seconds) no longer throttle anything at `now`
+/// (`changed_at + CHANGE_WINDOW_SECS ≤ now`), so the store prunes them.
+pub fn history_horizon(now: Timestamp) -> i64 {
+    now.secs().saturating_sub(CHANGE_WINDOW_SECS)
 }
 
 /// What the store must write.
@@ -261,8 +269,10 @@ impl RegionState {
     fn at(&self, path: &str) -> Option<&Binding> {
         self.bindings.iter().find(|b| b.path == path)
     }
-    /// The target a delete/modify acts on: `""` whenever the app is bound as a whole (seed note).
-    fn resolve(&self, path: &Option<PagePath>) -> String {
+    /// The target (stored path) a delete/modify naming `path` acts on: `""` whenever the app is
+    /// bound as a whole (seed note). Only the bindings are consulted, so the store can load the
+    /// change history of just this target.
+    pub fn target_of(&self, path: Option<&PagePath>) -> String {
         match (self.whole(), path) {
             (Some(_), _) | (None, None) => String::new(),
             (None, Some(p)) => p.as_str().to_owned(),
@@ -311,7 +321,7 @@ impl RegionState {
 
     /// Decides a delete: the binding must exist with that city; then the 7-day window.
     pub fn decide_delete(&self, cmd: &DeleteBinding, now: Timestamp) -> Result<Effect, CityError> {
-        let path = self.resolve(&cmd.path);
+        let path = self.target_of(cmd.path.as_ref());
         let binding = self
             .at(&path)
             .filter(|b| b.region_id == cmd.region.as_str())
@@ -325,7 +335,7 @@ impl RegionState {
 
     /// Decides a modify: the target's city must be `origin`; then the 7-day window.
     pub fn decide_modify(&self, cmd: &ModifyBinding, now: Timestamp) -> Result<Effect, CityError> {
-        let path = self.resolve(&cmd.path);
+        let path = self.target_of(cmd.path.as_ref());
         let binding = self
             .at(&path)
             .filter(|b| b.region_id == cmd.origin.as_str())

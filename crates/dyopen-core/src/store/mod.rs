@@ -3,11 +3,13 @@
 //! the parent row (app or task) is locked, so caps hold across instances.
 
 mod apps;
+mod demo;
 mod links;
 mod regions;
 mod tasks;
 
 pub use apps::AppStore;
+pub use demo::{DemoApp, DemoStore};
 pub use links::LinkStore;
 pub use regions::RegionStore;
 pub use tasks::TaskStore;
@@ -26,6 +28,12 @@ pub enum StoreError {
 }
 
 /// Everything dyopen stores.
-pub trait Store: AppStore + RegionStore + TaskStore + LinkStore + Send + Sync + 'static {}
+pub trait Store:
+    AppStore + RegionStore + TaskStore + LinkStore + DemoStore + Send + Sync + 'static
+{
+}
 
-impl<T: AppStore + RegionStore + TaskStore + LinkStore + Send + Sync + 'static> Store for T {}
+impl<T: AppStore + RegionStore + TaskStore + LinkStore + DemoStore + Send + Sync + 'static> Store
+    for T
+{
+}

@@ -4,8 +4,8 @@ use super::StoreError;
 use crate::app::AppId;
 use crate::clock::Timestamp;
 use crate::task::{
-    DouyinId, NewTask, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task,
-    TaskError, TaskStatus,
+    DouyinId, NewTask, PageWindow, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError,
+    Task, TaskError, TaskFilter, TaskStatus,
 };
 use async_trait::async_trait;
 
@@ -28,8 +28,17 @@ pub trait TaskStore: Send + Sync {
         status: TaskStatus,
         now: Timestamp,
     ) -> Result<Task, TaskError>;
-    /// Every task of `appid`.
-    async fn task_list(&self, appid: &AppId) -> Result<Vec<Task>, StoreError>;
+    /// The tasks of `appid` that `filter` selects: the `window` of them in
+    /// [`newest_first`](crate::task::newest_first) order, and how many there are in all. Only
+    /// the window's tasks are loaded; the count and the page come from one snapshot.
+    async fn task_search(
+        &self,
+        appid: &AppId,
+        filter: &TaskFilter,
+        window: PageWindow,
+    ) -> Result<(Vec<Task>, u64), StoreError>;
+    /// The ids of the tasks of `appid` that `filter` selects, newest first.
+    async fn task_ids(&self, appid: &AppId, filter: &TaskFilter) -> Result<Vec<i64>, StoreError>;
     /// One task.
     async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError>;
     /// The talents of a task, in the order they were first added.

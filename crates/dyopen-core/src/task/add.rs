@@ -1,5 +1,6 @@
 //! Creating a task (`add_task`) and changing its status (`update_status`).
 
+use super::limits::MAX_TASK_NAME_CHARS;
 use super::model::{Task, TaskDetails, TaskStatus, TaskType};
 use super::talents::DouyinId;
 use crate::app::{AppId, PagePath, PublishedPages};
@@ -7,8 +8,6 @@ use crate::clock::Timestamp;
 use crate::store::StoreError;
 use thiserror::Error;
 
-/// Longest task name, in characters.
-pub const MAX_TASK_NAME_CHARS: usize = 100;
 /// Most talents an exclusive task may be created with (as per `update_orient_talents` call).
 pub const MAX_TALENTS_AT_CREATION: usize = 10;
 
@@ -19,6 +18,30 @@ pub enum TaskError {
     /// A field is missing, of the wrong type or has an invalid value.
     #[error("参数解析失败:{0}参数不合法")]
     BadField(&'static str),
+    /// A free-text field is longer than its limit (see `task::limits`).
+    #[error("参数解析失败:{field}不能超过{max}个字符")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its limit, in characters.
+        max: usize,
+    },
+    /// A list or map field has more items than its limit.
+    #[error("参数解析失败:{field}最多{max}项")]
+    TooMany {
+        /// The field.
+        field: &'static str,
+        /// Its limit, in items.
+        max: usize,
+    },
+    /// An item of a list or map field is longer than its limit.
+    #[error("参数解析失败:{field}的每一项不能超过{max}个字符")]
+    ItemTooLong {
+        /// The field.
+        field: &'static str,
+        /// The limit of each item, in characters.
+        max: usize,
+    },
     /// `task_start_time ≥ task_end_time`.
     #[error("参数解析失败:task_start_time必须早于task_end_time")]
     StartNotBeforeEnd,
@@ -87,8 +110,9 @@ pub struct NewTask {
 }
 
 impl NewTask {
-    /// Checks required fields, the time range (`start < end`, `end > now`), the talents (≤ 10
-    /// valid ids; repeats collapse) and the task type.
+    /// Checks required fields, the free-text limits (`task::limits`), the time range
+    /// (`start < end`, `end > now`), the talents (≤ 10 valid ids; repeats collapse) and the task
+    /// type.
     pub fn parse(draft: TaskDraft, now: Timestamp) -> Result<Self, TaskError> {
         let task_name = draft
             .task_name
@@ -102,6 +126,7 @@ impl NewTask {
             .as_deref()
             .and_then(|p| PagePath::parse(p).ok())
             .ok_or(TaskError::BadField("start_page"))?;
+        draft.details.check_limits()?;
         let start = draft
             .task_start_time
             .ok_or(TaskError::BadField("task_start_time"))?;
@@ -256,6 +281,30 @@ mod tests {
         assert!(matches!(
             NewTask::parse(draft(), Timestamp::from_secs(200)),
             Err(TaskError::EndNotInFuture)
+        ));
+    }
+
+    #[test]
+    fn parse_enforces_the_free_text_limits_before_the_times() {
+        let mut d = TaskDraft {
+            task_end_time: Some(100),
+            ..draft()
+        };
+        d.details.task_desc = "x".repeat(crate::task::MAX_TASK_DESC_CHARS + 1);
+        assert!(matches!(
+            NewTask::parse(d, Timestamp::from_secs(0)),
+            Err(TaskError::TooLong {
+                field: "task_desc",
+                ..
+            })
+        ));
+        let long_name = TaskDraft {
+            task_name: Some("名".repeat(MAX_TASK_NAME_CHARS + 1)),
+            ..draft()
+        };
+        assert!(matches!(
+            NewTask::parse(long_name, Timestamp::from_secs(0)),
+            Err(TaskError::BadField("task_name"))
         ));
     }
 

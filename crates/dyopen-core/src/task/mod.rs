@@ -4,11 +4,13 @@
 //! applies the returned changes in the same transaction.
 
 mod add;
+mod limits;
 mod model;
 mod query;
 mod talents;
 
 pub use add::*;
+pub use limits::*;
 pub use model::*;
 pub use query::*;
 pub use talents::*;

@@ -1,8 +1,14 @@
 //! The read side of the v2 task APIs: `query_task_info` (paging and search) and
 //! `query_app_task_id` (creation-time range of at most 7 days).
+//!
+//! Core never holds an app's whole task list: a query is parsed into a [`TaskFilter`] (which
+//! tasks) and a [`PageWindow`] (which slice of them, in [`newest_first`] order), and the store
+//! turns both into SQL. [`TaskFilter::matches`] and [`newest_first`] are the reference meaning of
+//! that SQL; the store's tests compare the two.
 
 use super::add::TaskError;
 use super::model::{Task, TaskType};
+use std::cmp::Reverse;
 
 /// Largest `page_size` of query_task_info.
 pub const MAX_PAGE_SIZE: u64 = 50;
@@ -18,6 +24,85 @@ pub enum TaskSearch {
     Name(String),
     /// 3: the exact start page.
     StartPage(String),
+}
+
+/// Which tasks of one app a filter keeps, by id, name or start page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TaskMatch {
+    /// Every task.
+    #[default]
+    Any,
+    /// The task with this id.
+    Id(i64),
+    /// Tasks whose name contains this non-empty text (exact, case-sensitive).
+    NameContains(String),
+    /// Tasks with exactly this start page.
+    StartPage(String),
+    /// No task (an id no task can have, e.g. above `i64::MAX`).
+    Nothing,
+}
+
+/// Which of an app's tasks a listing selects. Every condition must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskFilter {
+    /// By id, name or start page.
+    pub by: TaskMatch,
+    /// Only tasks of this type (`task_category`).
+    pub task_type: Option<TaskType>,
+    /// Only tasks created in this range of Unix seconds, both ends inclusive.
+    pub created_between: Option<(i64, i64)>,
+}
+
+impl TaskFilter {
+    /// Every task of the app (the admin listing).
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Whether `t` is selected: the meaning the store's SQL must have.
+    pub fn matches(&self, t: &Task) -> bool {
+        let by = match &self.by {
+            TaskMatch::Any => true,
+            TaskMatch::Id(id) => t.task_id == *id,
+            TaskMatch::NameContains(part) => t.task_name.contains(part.as_str()),
+            TaskMatch::StartPage(p) => &t.start_page == p,
+            TaskMatch::Nothing => false,
+        };
+        by && self.task_type.is_none_or(|c| c == t.task_type)
+            && self
+                .created_between
+                .is_none_or(|(from, to)| (from..=to).contains(&t.created_at))
+    }
+}
+
+/// A slice of an ordered listing: skip `offset` tasks, keep at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    /// Tasks skipped.
+    pub offset: u64,
+    /// Most tasks kept.
+    pub limit: u64,
+}
+
+impl PageWindow {
+    /// The window of 1-based page `page_no` of `page_size` (saturating far past the end).
+    pub fn page(page_no: u64, page_size: u64) -> Self {
+        Self {
+            offset: page_no.saturating_sub(1).saturating_mul(page_size),
+            limit: page_size,
+        }
+    }
+}
+
+/// The order of every task listing: newest first, by creation time, then id, both descending
+/// (ids grow within a process, so tasks made in one second keep creation order).
+pub fn newest_first(tasks: &mut [Task]) {
+    tasks.sort_by_key(|t| Reverse((t.created_at, t.task_id)));
+}
+
+/// Number of pages of `total` tasks: `ceil(total / page_size)`.
+pub fn page_count(total: u64, page_size: u64) -> u64 {
+    total.div_ceil(page_size.max(1))
 }
 
 /// A parsed query_task_info.
@@ -36,11 +121,6 @@ pub struct TaskQuery {
 fn category(raw: Option<i64>) -> Result<Option<TaskType>, TaskError> {
     raw.map(|c| TaskType::from_code(c).ok_or(TaskError::BadField("task_category")))
         .transpose()
-}
-
-/// Newest first: creation time, then id, both descending.
-fn newest_first(tasks: &mut [&Task]) {
-    tasks.sort_by_key(|t| std::cmp::Reverse((t.created_at, t.task_id)));
 }
 
 impl TaskQuery {
@@ -79,29 +159,24 @@ impl TaskQuery {
         })
     }
 
-    fn matches(&self, t: &Task) -> bool {
-        let by_search = match &self.search {
-            TaskSearch::Id(id) => u64::try_from(t.task_id).is_ok_and(|v| v == *id),
-            TaskSearch::Name(part) => t.task_name.contains(part.as_str()),
-            TaskSearch::StartPage(p) => &t.start_page == p,
+    /// The tasks the query selects.
+    pub fn filter(&self) -> TaskFilter {
+        let by = match &self.search {
+            TaskSearch::Id(id) => i64::try_from(*id).map_or(TaskMatch::Nothing, TaskMatch::Id),
+            TaskSearch::Name(part) if part.is_empty() => TaskMatch::Any,
+            TaskSearch::Name(part) => TaskMatch::NameContains(part.clone()),
+            TaskSearch::StartPage(p) => TaskMatch::StartPage(p.clone()),
         };
-        by_search && self.category.is_none_or(|c| c == t.task_type)
+        TaskFilter {
+            by,
+            task_type: self.category,
+            created_between: None,
+        }
     }
 
-    /// The requested page of the matching tasks (newest first), the number of matches and of
-    /// pages (`ceil(total / page_size)`; a page past the end is empty).
-    pub fn select<'a>(&self, tasks: &'a [Task]) -> (Vec<&'a Task>, u64, u64) {
-        let mut hits: Vec<&Task> = tasks.iter().filter(|t| self.matches(t)).collect();
-        newest_first(&mut hits);
-        let total = hits.len() as u64;
-        let pages = total.div_ceil(self.page_size);
-        let skip = (self.page_no - 1).saturating_mul(self.page_size);
-        let page = hits
-            .into_iter()
-            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-            .take(self.page_size as usize)
-            .collect();
-        (page, total, pages)
+    /// The requested page of the selected tasks (a page past the end is empty).
+    pub fn window(&self) -> PageWindow {
+        PageWindow::page(self.page_no, self.page_size)
     }
 }
 
@@ -139,108 +214,15 @@ impl AppTaskIdQuery {
         })
     }
 
-    /// The ids of the tasks created in the range, newest first.
-    pub fn select(&self, tasks: &[Task]) -> Vec<i64> {
-        let mut hits: Vec<&Task> = tasks
-            .iter()
-            .filter(|t| (self.start..=self.end).contains(&t.created_at))
-            .filter(|t| self.category.is_none_or(|c| c == t.task_type))
-            .collect();
-        newest_first(&mut hits);
-        hits.into_iter().map(|t| t.task_id).collect()
+    /// The tasks the query selects (their ids are listed [`newest_first`]).
+    pub fn filter(&self) -> TaskFilter {
+        TaskFilter {
+            by: TaskMatch::Any,
+            task_type: self.category,
+            created_between: Some((self.start, self.end)),
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::AppId;
-    use crate::task::{TaskDetails, TaskStatus};
-
-    fn task(id: i64, name: &str, created_at: i64, task_type: TaskType) -> Task {
-        Task {
-            task_id: id,
-            appid: AppId::generate(),
-            task_name: name.into(),
-            task_type,
-            status: TaskStatus::Running,
-            start_page: format!("p/{id}"),
-            task_start_time: 0,
-            task_end_time: 10,
-            created_at,
-            updated_at: created_at,
-            details: TaskDetails::default(),
-        }
-    }
-
-    #[test]
-    fn query_pages_newest_first_and_filters() {
-        let tasks: Vec<Task> = (1..=7)
-            .map(|i| {
-                task(
-                    i,
-                    &format!("task {i}"),
-                    i * 10,
-                    if i % 2 == 0 {
-                        TaskType::Exclusive
-                    } else {
-                        TaskType::Public
-                    },
-                )
-            })
-            .collect();
-        let q = TaskQuery::parse(Some(2), Some(3), None, Some(2), Some("task")).unwrap();
-        let (page, total, pages) = q.select(&tasks);
-        assert_eq!((total, pages), (7, 3));
-        assert_eq!(
-            page.iter().map(|t| t.task_id).collect::<Vec<_>>(),
-            [4, 3, 2]
-        );
-        let q = TaskQuery::parse(Some(1), Some(50), Some(2), Some(2), None).unwrap();
-        assert_eq!(q.select(&tasks).1, 3);
-        let q = TaskQuery::parse(Some(1), Some(50), None, Some(1), Some("5")).unwrap();
-        assert_eq!(q.select(&tasks).0[0].task_id, 5);
-        let q = TaskQuery::parse(Some(1), Some(50), None, Some(3), Some("p/6")).unwrap();
-        assert_eq!(q.select(&tasks).0[0].task_id, 6);
-        let q = TaskQuery::parse(Some(9), Some(50), None, Some(2), None).unwrap();
-        assert!(q.select(&tasks).0.is_empty());
-    }
-
-    #[test]
-    fn query_rejects_bad_paging_and_search() {
-        for (no, size, typ, content, field) in [
-            (Some(0), Some(10), Some(2), "", "page_no"),
-            (Some(1), Some(51), Some(2), "", "page_size"),
-            (Some(1), None, Some(2), "", "page_size"),
-            (Some(1), Some(10), Some(4), "", "query_params_type"),
-            (Some(1), Some(10), None, "", "query_params_type"),
-            (Some(1), Some(10), Some(1), "12a", "query_params_content"),
-            (Some(1), Some(10), Some(3), "", "query_params_content"),
-        ] {
-            let e = TaskQuery::parse(no, size, None, typ, Some(content)).unwrap_err();
-            assert!(matches!(e, TaskError::BadField(f) if f == field), "{field}");
-        }
-    }
-
-    #[test]
-    fn app_task_ids_cover_at_most_seven_days_inclusive() {
-        assert!(AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE_SECS), None).is_ok());
-        assert!(matches!(
-            AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE_SECS + 1), None),
-            Err(TaskError::RangeTooLong)
-        ));
-        assert!(matches!(
-            AppTaskIdQuery::parse(Some(5), Some(4), None),
-            Err(TaskError::RangeReversed)
-        ));
-        let tasks = [
-            task(1, "a", 10, TaskType::Public),
-            task(2, "b", 20, TaskType::Exclusive),
-            task(3, "c", 30, TaskType::Public),
-        ];
-        let q = AppTaskIdQuery::parse(Some(10), Some(20), None).unwrap();
-        assert_eq!(q.select(&tasks), [2, 1]);
-        let q = AppTaskIdQuery::parse(Some(0), Some(100), Some(1)).unwrap();
-        assert_eq!(q.select(&tasks), [3, 1]);
-    }
-}
+mod tests;

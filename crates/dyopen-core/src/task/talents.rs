@@ -259,6 +259,9 @@ pub enum SubmissionError {
     /// Not a douyin id.
     #[error("douyin_id must be 1-32 characters of [A-Za-z0-9_.]")]
     BadDouyinId,
+    /// `video_id` is longer than `MAX_VIDEO_ID_CHARS`.
+    #[error("video_id must be at most {} characters", super::MAX_VIDEO_ID_CHARS)]
+    BadVideoId,
     /// The task is terminated.
     #[error("the task is terminated")]
     Terminated,

@@ -183,6 +183,15 @@ pub async fn rotate_secret(
         .await
         .map_err(system)?
         .ok_or_else(|| no_app(&appid))?;
+    // The demo app's record follows, so the next start shows the secret that works.
+    let demo = state.store.demo_app().await.map_err(system)?;
+    if demo.is_some_and(|d| d.appid == id) {
+        let record = dyopen_core::store::DemoApp {
+            appid: id,
+            secret: secret.clone(),
+        };
+        state.store.set_demo_app(&record).await.map_err(system)?;
+    }
     Ok(Json(AppWithSecret {
         app: view(&app),
         secret: secret.expose().to_owned(),

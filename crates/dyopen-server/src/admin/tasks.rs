@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use dyopen_core::clock::Timestamp;
 use dyopen_core::task::{
-    task_id_from_wire, CooperationState, DouyinId, SubmissionError, Talent, Task,
+    check_video_id, task_id_from_wire, CooperationState, DouyinId, PageWindow, SubmissionError,
+    Talent, Task, TaskFilter,
 };
 use dyopen_wire::admin::Page;
 use dyopen_wire::dialect::Admin;
@@ -71,11 +72,18 @@ pub async fn list(
 ) -> Result<Json<Page<TaskSummaryView>>, ApiError<Admin>> {
     let (page, page_size, offset) = paging.resolve()?;
     let id = super::existing_app(&state, &appid).await?;
-    let tasks = state.store.task_list(&id).await.map_err(ApiError::system)?;
+    let window = PageWindow {
+        offset,
+        limit: page_size,
+    };
+    let (tasks, total) = state
+        .store
+        .task_search(&id, &TaskFilter::all(), window)
+        .await
+        .map_err(ApiError::system)?;
     let now = state.clock.now();
-    let mut items = Vec::new();
-    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
-    for task in tasks.iter().skip(skip).take(page_size as usize) {
+    let mut items = Vec::with_capacity(tasks.len());
+    for task in &tasks {
         let talents = state
             .store
             .task_talents(task.task_id)
@@ -85,7 +93,7 @@ pub async fn list(
     }
     Ok(Json(Page {
         items,
-        total: tasks.len() as u64,
+        total,
         page,
         page_size,
     }))
@@ -119,7 +127,7 @@ pub async fn get(
 fn submission_error(e: SubmissionError) -> ApiError<Admin> {
     let status = match &e {
         SubmissionError::NoTask(_) => StatusCode::NOT_FOUND,
-        SubmissionError::BadDouyinId => StatusCode::BAD_REQUEST,
+        SubmissionError::BadDouyinId | SubmissionError::BadVideoId => StatusCode::BAD_REQUEST,
         SubmissionError::Terminated | SubmissionError::NotCooperating(_) => StatusCode::CONFLICT,
         SubmissionError::Storage(cause) => return ApiError::system(cause),
     };
@@ -138,6 +146,7 @@ pub async fn submit(
     let task_id = parse_task_id(&raw)?;
     let douyin_id = DouyinId::parse(&req.douyin_id)
         .ok_or_else(|| submission_error(SubmissionError::BadDouyinId))?;
+    check_video_id(req.video_id.as_deref()).map_err(submission_error)?;
     let talent = state
         .store
         .talent_submit(

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use dyopen_core::clock::{Clock, ManualClock, Timestamp};
+use dyopen_core::clock::{Clock, ManualClock};
 use dyopen_wire::dialect::{admin_codes, Admin};
 use dyopen_wire::emulator::{ClockRequest, ClockResponse};
 
@@ -30,23 +30,30 @@ pub async fn read(State(state): State<AppState>) -> Result<Json<ClockResponse>, 
 }
 
 /// `POST /_emulator/v1/clock` with exactly one of `advance_seconds`, `now`, `resume: true`.
-#[utoipa::path(post, path = "/_emulator/v1/clock", tag = "emulator", request_body = ClockRequest, responses((status = 200, body = ClockResponse), (status = 400, body = dyopen_wire::dialect::AdminError)))]
+/// A target outside years 2000–9999 (`dyopen_core::clock::MIN_SETTABLE_SECS` to
+/// `MAX_SETTABLE_SECS`) is refused with 400 and leaves the clock unchanged.
+#[utoipa::path(post, path = "/_emulator/v1/clock", tag = "emulator", request_body = ClockRequest, responses((status = 200, body = ClockResponse), (status = 400, description = "Not exactly one field, or a target outside years 2000-9999 (the clock is unchanged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn set(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClockRequest, Admin>,
 ) -> Result<Json<ClockResponse>, ApiError<Admin>> {
     let clock = clock_of(&state)?;
-    match (req.advance_seconds, req.now, req.resume) {
-        (Some(secs), None, None) => clock.advance_secs(secs),
-        (None, Some(now), None) => clock.set(Timestamp::from_secs(now)),
-        (None, None, Some(true)) => clock.resume(),
-        _ => {
-            return Err(ApiError::new(
-                admin_codes::INVALID_REQUEST,
-                "send exactly one of advance_seconds, now, resume:true",
-            )
-            .with_status(StatusCode::BAD_REQUEST))
+    let bad = |message: String| {
+        ApiError::new(admin_codes::INVALID_REQUEST, message).with_status(StatusCode::BAD_REQUEST)
+    };
+    let moved = match (req.advance_seconds, req.now, req.resume) {
+        (Some(secs), None, None) => clock.try_advance_secs(secs).map(drop),
+        (None, Some(now), None) => clock.try_set(now).map(drop),
+        (None, None, Some(true)) => {
+            clock.resume();
+            Ok(())
         }
-    }
+        _ => {
+            return Err(bad(
+                "send exactly one of advance_seconds, now, resume:true".into()
+            ))
+        }
+    };
+    moved.map_err(|e| bad(e.to_string()))?;
     Ok(answer(clock))
 }

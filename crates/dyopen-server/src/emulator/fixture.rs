@@ -44,7 +44,8 @@ fn build_app(
     let secret = match f.secret.as_deref() {
         Some("") => return Err(bad(format!("apps[{at}]: secret must not be empty"))),
         Some(s) => AppSecret::presented(s),
-        None => AppSecret::generate(),
+        // Stable across resets and restarts for a fixed appid (docs/emulator.md).
+        None => AppSecret::derived_for_fixture(&appid),
     };
     let app = App {
         appid,

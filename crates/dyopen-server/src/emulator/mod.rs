@@ -24,16 +24,7 @@ pub use journal::Journal;
 /// Default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 
-/// Credentials of the demo app, kept so a reset re-creates it unchanged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoCredentials {
-    /// Its appid.
-    pub appid: String,
-    /// Its secret in clear (emulator only).
-    pub secret: String,
-}
-
-/// State of emulator mode.
+/// State of emulator mode (the demo app's credentials are in the store: [`crate::demo`]).
 pub struct Emulator {
     /// The settable clock (also `AppState::clock`).
     pub clock: Arc<ManualClock>,
@@ -41,7 +32,6 @@ pub struct Emulator {
     pub journal: Mutex<Journal>,
     /// Pending injected faults.
     pub faults: Mutex<Faults>,
-    demo: Mutex<Option<DemoCredentials>>,
     startup_fixture: Mutex<Option<Fixture>>,
 }
 
@@ -57,23 +47,15 @@ impl Emulator {
             clock,
             journal: Mutex::new(Journal::new(journal_capacity, journal_bytes)),
             faults: Mutex::new(Faults::default()),
-            demo: Mutex::new(None),
             startup_fixture: Mutex::new(None),
         }
-    }
-    /// Remembers the demo app so a reset re-creates it with the same credentials.
-    pub fn set_demo(&self, demo: DemoCredentials) {
-        *lock(&self.demo) = Some(demo);
-    }
-    /// The demo app's credentials, if there is one.
-    pub fn demo(&self) -> Option<DemoCredentials> {
-        lock(&self.demo).clone()
     }
     /// Remembers the start-up fixture (`--seed-file`): a reset loads it again.
     pub fn set_startup_fixture(&self, fixture: Fixture) {
         *lock(&self.startup_fixture) = Some(fixture);
     }
-    fn startup_fixture(&self) -> Option<Fixture> {
+    /// The start-up fixture, if any.
+    pub fn startup_fixture(&self) -> Option<Fixture> {
         lock(&self.startup_fixture).clone()
     }
     /// The journal, locked.

@@ -1,39 +1,35 @@
-//! `POST /_emulator/v1/reset`: back to the seeded state — every table emptied, the demo app
-//! re-created with the same credentials, the start-up fixture loaded again, the clock on real
-//! time, journal and faults cleared.
+//! `POST /_emulator/v1/reset`: back to the seeded state — every table emptied, the stored demo
+//! app re-created with the same credentials (unless the start-up fixture says `demo: false`), the
+//! start-up fixture loaded again, the clock on real time, journal and faults cleared.
 
-use super::fixture::{apply_fixture, create_with_secret};
+use super::fixture::apply_fixture;
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use dyopen_wire::dialect::Admin;
-use dyopen_wire::emulator::{FixtureApp, ResetResponse};
+use dyopen_wire::emulator::ResetResponse;
 
 /// Resets the emulator.
 #[utoipa::path(post, path = "/_emulator/v1/reset", tag = "emulator", responses((status = 200, body = ResetResponse)))]
 pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>, ApiError<Admin>> {
     let emu = super::of(&state)?;
+    // Read before the wipe, which empties the demo record too.
+    let demo = state.store.demo_app().await.map_err(ApiError::system)?;
     state.store.wipe_all().await.map_err(ApiError::system)?;
     emu.clock.reset();
     emu.journal().clear();
     emu.faults().clear();
     state.links.cache.clear();
     state.links.limiter.clear().await;
-    let demo = match emu.demo() {
-        Some(d) => {
-            let fixture = FixtureApp {
-                appid: Some(d.appid),
-                secret: Some(d.secret),
-                name: "demo".into(),
-                pages: vec!["pages/index/index".into()],
-                ..FixtureApp::default()
-            };
-            Some(create_with_secret(&state, &fixture).await?)
+    let fixture = emu.startup_fixture();
+    let demo = match demo {
+        Some(d) if fixture.as_ref().is_none_or(|f| f.wants_demo()) => {
+            Some(crate::demo::restore_demo(&state, Some(d)).await?)
         }
-        None => None,
+        _ => None,
     };
-    let seeded = match emu.startup_fixture() {
+    let seeded = match fixture {
         Some(f) => apply_fixture(&state, &f).await?.apps,
         None => Vec::new(),
     };

@@ -34,7 +34,38 @@ async fn emu(
 backend_tests!(
     reset_empties_everything_and_returns_to_real_time,
     seed_loads_apps_credentials_and_bindings,
+    reset_recreates_the_stored_demo_app_with_its_credentials,
 );
+
+async fn reset_recreates_the_stored_demo_app_with_its_credentials(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let demo = dyopen_server::demo::ensure_demo(&app.state)
+        .await
+        .expect("demo");
+    let again = dyopen_server::demo::ensure_demo(&app.state)
+        .await
+        .expect("demo again");
+    assert_eq!(
+        (&again.app.appid, &again.secret),
+        (&demo.app.appid, &demo.secret),
+        "the stored demo app is reused"
+    );
+    let (status, v) = emu(&app, reqwest::Method::POST, "/reset", None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["demo"]["appid"], demo.app.appid.as_str(), "{v}");
+    assert_eq!(v["demo"]["secret"], demo.secret.as_str(), "{v}");
+    let (_, list) = app.admin(reqwest::Method::GET, "/apps", None).await;
+    assert_eq!(list["total"], 1, "only the demo app: {list}");
+    let token = app
+        .client_token(&TestMiniApp {
+            appid: demo.app.appid.clone(),
+            secret: demo.secret.clone(),
+        })
+        .await;
+    assert!(token.starts_with("clt."), "{token}");
+}
 
 async fn reset_empties_everything_and_returns_to_real_time(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {

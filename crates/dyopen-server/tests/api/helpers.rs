@@ -109,6 +109,9 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub db: Arc<TestDb>,
     pub config: Config,
+    /// The instance's state (for what only `dyopen serve` does over HTTP-less paths, e.g. the
+    /// demo app at start).
+    pub state: dyopen_server::AppState,
 }
 
 /// A registered app with its credentials.
@@ -139,6 +142,7 @@ impl TestApp {
             .await
             .expect("build app");
         let base_url = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -150,6 +154,7 @@ impl TestApp {
             clock,
             db,
             config,
+            state,
         }
     }
 

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin;
+mod bounds;
 mod emulator;
 mod fuzz;
 mod journal_bounds;
@@ -12,6 +13,7 @@ mod link;
 mod link_bounds;
 mod openapi;
 mod region;
+mod store;
 mod task;
 mod token;
 mod wire;

@@ -22,7 +22,8 @@ pub struct GlobalArgs {
     /// The app's secret (open-API commands)
     #[arg(long, global = true, env = "DYOPEN_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
-    /// Admin API token (app and list commands) [default: profile's, else ./dyopen.db.admin-token]
+    /// Admin API token (app and list commands) [default: profile's, else FILE.admin-token of
+    /// $DYOPEN_DATABASE_URL's SQLite file, else ./dyopen.db.admin-token]
     #[arg(
         long,
         global = true,
@@ -106,6 +107,16 @@ fn display(path: &Option<PathBuf>) -> String {
         .unwrap_or_else(|| "the config file".into())
 }
 
+/// The admin-token file `dyopen serve` writes beside its SQLite database: that of
+/// `$DYOPEN_DATABASE_URL` when it names a SQLite file, else that of the default database.
+fn admin_token_file_of_env() -> Option<PathBuf> {
+    let url = std::env::var("DYOPEN_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| crate::serve::DEFAULT_DATABASE_URL.to_owned());
+    crate::serve::sqlite_file(&url).map(|db| crate::serve::admin_token_file(&db))
+}
+
 /// Settings after merging flags, variables and the profile.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -117,6 +128,8 @@ pub struct Settings {
     pub secret: Option<String>,
     /// Admin token, if known.
     pub admin_token: Option<String>,
+    /// Where the admin token was looked for (for the error when it was not found).
+    pub admin_token_sources: Vec<String>,
     /// `--json`.
     pub json: bool,
 }
@@ -128,8 +141,16 @@ impl Settings {
         let pick = |flag: &Option<String>, prof: Option<String>| {
             flag.clone().filter(|v| !v.is_empty()).or(prof)
         };
+        let token_file = admin_token_file_of_env();
+        let mut admin_token_sources = vec![
+            "--admin-token".to_owned(),
+            "DYOPEN_ADMIN_TOKEN".to_owned(),
+            format!("the profile's admin_token ({})", display(&config_path())),
+        ];
         let admin_token = pick(&args.admin_token, profile.admin_token).or_else(|| {
-            std::fs::read_to_string("dyopen.db.admin-token")
+            let file = token_file.as_ref()?;
+            admin_token_sources.push(file.display().to_string());
+            std::fs::read_to_string(file)
                 .ok()
                 .map(|t| t.trim().to_owned())
                 .filter(|t| !t.is_empty())
@@ -139,6 +160,7 @@ impl Settings {
             appid: pick(&args.appid, profile.appid),
             secret: pick(&args.secret, profile.secret),
             admin_token,
+            admin_token_sources,
             json: args.json,
         })
     }
@@ -154,7 +176,10 @@ impl Settings {
     /// An admin client.
     pub fn admin(&self) -> anyhow::Result<dyopen_client::AdminClient> {
         let Some(token) = &self.admin_token else {
-            bail!("this command needs the admin token: --admin-token (or DYOPEN_ADMIN_TOKEN, or a profile)");
+            bail!(
+                "this command needs the admin token; looked in: {}",
+                self.admin_token_sources.join(", ")
+            );
         };
         Ok(dyopen_client::AdminClient::new(&self.url, token)?)
     }

@@ -137,3 +137,49 @@ fn window_is_keyed_on_target_and_ends_exactly_after_7_days() {
     ));
     assert!(s.decide_modify(&m, at(1_000 + CHANGE_WINDOW_SECS)).is_ok());
 }
+
+#[test]
+fn history_at_or_before_the_horizon_no_longer_throttles() {
+    let now = Timestamp::from_secs(10_000_000);
+    let horizon = history_horizon(now);
+    assert_eq!(horizon, 10_000_000 - CHANGE_WINDOW_SECS);
+    let with_change = |changed_at| RegionState {
+        bindings: vec![Binding {
+            data_id: 1,
+            path: String::new(),
+            region_id: "440300".into(),
+            created_at: 0,
+            modified_at: 0,
+        }],
+        changes: vec![TargetChange {
+            path: String::new(),
+            changed_at,
+        }],
+    };
+    let cmd = DeleteBinding::parse(Some("440300"), None).unwrap();
+    // A change at the horizon is prunable: deciding with or without it is the same.
+    assert!(with_change(horizon).decide_delete(&cmd, now).is_ok());
+    assert!(matches!(
+        with_change(horizon + 1).decide_delete(&cmd, now),
+        Err(CityError::TooFrequent { .. })
+    ));
+}
+
+#[test]
+fn a_whole_bound_app_targets_the_whole_app_whatever_path_is_named() {
+    let page = PagePath::parse("p/a").unwrap();
+    let empty = RegionState::default();
+    assert_eq!(empty.target_of(Some(&page)), "p/a");
+    assert_eq!(empty.target_of(None), "");
+    let whole = RegionState {
+        bindings: vec![Binding {
+            data_id: 1,
+            path: String::new(),
+            region_id: "440300".into(),
+            created_at: 0,
+            modified_at: 0,
+        }],
+        changes: vec![],
+    };
+    assert_eq!(whole.target_of(Some(&page)), "");
+}

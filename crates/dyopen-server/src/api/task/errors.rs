@@ -11,6 +11,9 @@ impl From<TaskError> for ApiError<Open> {
     fn from(e: TaskError) -> Self {
         let code = match &e {
             TaskError::BadField(_)
+            | TaskError::TooLong { .. }
+            | TaskError::TooMany { .. }
+            | TaskError::ItemTooLong { .. }
             | TaskError::StartNotBeforeEnd
             | TaskError::EndNotInFuture
             | TaskError::PublicWithTalents

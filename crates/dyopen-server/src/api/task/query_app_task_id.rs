@@ -31,12 +31,12 @@ pub async fn handler(
         .authenticate(token.pick(req.access_token.as_deref()))
         .await?;
     let appid = state.authorize(&auth, None, None).await?;
-    let tasks = state
+    let ids = state
         .store
-        .task_list(&appid)
+        .task_ids(&appid, &query.filter())
         .await
         .map_err(TaskError::from)?;
     Ok(ok(QueryAppTaskIdData {
-        task_ids: query.select(&tasks).into_iter().map(wire_id).collect(),
+        task_ids: ids.into_iter().map(wire_id).collect(),
     }))
 }

@@ -10,7 +10,7 @@ use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::task::{TaskError, TaskQuery};
+use dyopen_core::task::{page_count, TaskError, TaskQuery};
 use dyopen_wire::dialect::{Open, OpenEnvelope};
 use dyopen_wire::task::{QueryTaskInfoData, QueryTaskInfoRequest};
 
@@ -33,15 +33,14 @@ pub async fn handler(
         .authenticate(token.pick(req.access_token.as_deref()))
         .await?;
     let appid = state.authorize(&auth, req.appid.as_deref(), None).await?;
-    let tasks = state
+    let (page, total) = state
         .store
-        .task_list(&appid)
+        .task_search(&appid, &query.filter(), query.window())
         .await
         .map_err(TaskError::from)?;
-    let (page, total, page_count) = query.select(&tasks);
     let now = state.clock.now();
     let mut infos = Vec::with_capacity(page.len());
-    for task in page {
+    for task in &page {
         let talents = state
             .store
             .task_talents(task.task_id)
@@ -52,7 +51,7 @@ pub async fn handler(
     Ok(ok(QueryTaskInfoData {
         app_id: appid.to_string(),
         total: total.to_string(),
-        page_count: page_count.to_string(),
+        page_count: page_count(total, query.page_size).to_string(),
         tasks: infos,
     }))
 }
