@@ -6,78 +6,45 @@
 //! Each test warms the paths it measures first (allocator arenas, SQLite page caches, moka's
 //! tables), then takes the baseline, then sends several times more input than the budget holds.
 
+mod common;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-const ADMIN: &str = "bounds-test-admin-token";
 /// What resident memory may grow beyond the budgets under test: SQLite's page caches (up to
 /// about 2 MiB for each of the nine pooled connections), malloc's per-thread arenas, and the
 /// transient buffers of requests in flight (up to 1 MiB of body each).
 const MARGIN: u64 = 32 << 20;
 
-/// A running `dyopen serve --emulator` on a fresh SQLite file.
+/// A running `dyopen serve --emulator` on a fresh SQLite file; killed when dropped.
 struct Server {
-    child: Child,
+    running: common::Server,
     base: String,
     _dir: tempfile::TempDir,
 }
 
+impl Server {
+    fn pid(&self) -> u32 {
+        self.running.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.running.child.kill();
+        let _ = self.running.child.wait();
     }
 }
 
 fn start(extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dyopen"))
-        .args([
-            "serve",
-            "--emulator",
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-token",
-            ADMIN,
-        ])
-        .arg("--database-url")
-        .arg(format!(
-            "sqlite://{}",
-            dir.path().join("bounds.db").display()
-        ))
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn dyopen");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let base = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("dyopen printed `listening on` in time");
-        if let Some(at) = line
-            .find("http://")
-            .filter(|_| line.contains("listening on"))
-        {
-            break line[at..].trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || while rx.recv().is_ok() {});
+    let args: Vec<&str> = std::iter::once("--emulator")
+        .chain(extra.iter().copied())
+        .collect();
+    let running = common::start(&dir.path().join("bounds.db"), &args);
     Server {
-        child,
-        base,
+        base: running.base_url.clone(),
+        running,
         _dir: dir,
     }
 }
@@ -168,9 +135,9 @@ fn the_journal_stays_within_its_budgets_under_oversized_and_repeated_bodies() {
         }
     };
     round(5, 300);
-    let before = rss(server.child.id());
+    let before = rss(server.pid());
     round(60, 4000);
-    let after = rss(server.child.id());
+    let after = rss(server.pid());
     assert_grew_at_most(before, after, total_budget, "journal");
 
     // The last entries: a medium body and a huge one, both cut, then masking by decoded names
@@ -286,8 +253,8 @@ fn the_link_cache_stays_within_its_byte_budget_under_many_long_links() {
     let paths = seed_links(&client, &server.base, 24_000);
     let (warm, measured) = paths.split_at(4_000);
     resolve_all(&server.base, warm);
-    let before = rss(server.child.id());
+    let before = rss(server.pid());
     resolve_all(&server.base, measured);
-    let after = rss(server.child.id());
+    let after = rss(server.pid());
     assert_grew_at_most(before, after, budget, "link cache");
 }
