@@ -7,7 +7,7 @@
 //! pre-generated codes across its attempts. An attempt that finds its receipt already written
 //! knows an earlier attempt committed, and answers with that attempt's links; only a batch that
 //! certainly did not commit is split into single inserts. See
-//! `docs/decisions/0006-bounds-write-receipts.md`.
+//! `docs/decisions/0007-bounds-write-receipts.md`.
 
 use super::receipts;
 use crate::{backend_err, Backend};
