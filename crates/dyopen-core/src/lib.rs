@@ -8,11 +8,13 @@
 //! - [`link`]: URL links (codes, query rules, hosts, expiry).
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
+//! - [`redact`]: passwords out of printed connection URLs.
 
 pub mod app;
 pub mod clock;
 pub mod ids;
 pub mod link;
+pub mod redact;
 pub mod region;
 pub mod store;
 pub mod task;

@@ -1,6 +1,7 @@
 //! dyopen's HTTP server.
 //!
 //! - [`startup`]: [`Application`] — build (bind, connect, migrate) and run.
+//! - [`conn`]: the serve loop: connection limit, header/body/idle deadlines, shutdown drain.
 //! - [`http`]: wire plumbing (log ids, path normalisation, dialect errors, extractors, auth).
 //! - [`api`]: the open APIs, one module per family, one file per endpoint.
 //! - [`links`]: `GET /{code}` (redirect, landing page), link cache, qps limiter, visits.
@@ -11,6 +12,7 @@
 pub mod admin;
 pub mod api;
 pub mod config;
+pub mod conn;
 pub mod demo;
 pub mod emulator;
 pub mod health;

@@ -1,7 +1,9 @@
-//! Building and running the server: bind, connect and migrate, assemble the routers.
+//! Building and running the server: bind, connect and migrate, assemble the routers and the
+//! request layers, serve with the connection bounds of [`crate::conn`].
 
 use crate::config::Config;
 use crate::emulator::Emulator;
+use crate::http::handler_timeout::HandlerTimeoutLayer;
 use crate::http::{fallback, logid, normalize};
 use crate::links::limiter::{QpsLimiter, EMULATOR_WINDOW_TTL_SECS, WINDOW_TTL_SECS};
 use crate::links::LinkRuntime;
@@ -12,13 +14,14 @@ use axum::extract::Request;
 use axum::routing::{any, get};
 use axum::Router;
 use dyopen_core::clock::{Clock, ManualClock, SystemClock};
+use dyopen_core::redact::redact_url;
 use dyopen_store::{SqlStore, StoreOptions};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower::ServiceExt as _;
+use tower::Layer as _;
 
 /// A built server: bound to its port, connected to its database, not yet serving.
 pub struct Application {
@@ -29,7 +32,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds, connects and migrates. The clock is the emulator's settable one with `emulator`.
+    /// Checks the settings ([`Config::validate`]), binds, connects and migrates. The clock is
+    /// the emulator's settable one with `emulator`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let clock = config.emulator.then(|| Arc::new(ManualClock::default()));
         Self::build_with_clock(config, clock).await
@@ -40,11 +44,19 @@ impl Application {
         config: Config,
         manual: Option<Arc<ManualClock>>,
     ) -> anyhow::Result<Self> {
+        for warning in config.validate()? {
+            tracing::warn!("{warning}");
+        }
         let mut opts = StoreOptions::new(&config.database_url);
         opts.sqlite_sync = config.sqlite_sync;
-        let store = SqlStore::connect(&opts)
-            .await
-            .with_context(|| format!("opening database {}", config.database_url))?;
+        opts.acquire_timeout = config.limits.db_acquire_timeout;
+        let store = SqlStore::connect(&opts).await.with_context(|| {
+            format!(
+                "opening database {} (waiting at most {} for a connection, --db-acquire-timeout)",
+                redact_url(&config.database_url),
+                humantime::format_duration(opts.acquire_timeout)
+            )
+        })?;
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
@@ -68,7 +80,7 @@ impl Application {
                         WINDOW_TTL_SECS
                     },
                 )
-                .with_context(|| format!("Redis URL {url}"))?;
+                .with_context(|| format!("Redis URL {}", redact_url(url)))?;
                 if !limiter.wait_connected(Duration::from_secs(2)).await {
                     tracing::warn!(
                         "Redis not reachable at start: qps limits are per instance until it is"
@@ -100,6 +112,7 @@ impl Application {
                 clock.clone(),
             )),
             limits: config.limits.clone(),
+            emulator_remote: config.emulator && config.emulator_remote,
         });
         Ok(Self {
             listener,
@@ -124,7 +137,10 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight requests and closes the database.
+    /// Serves until `shutdown` completes; then stops accepting, drains in-flight requests for at
+    /// most `--shutdown-grace` (dropping what is left), writes the last visit counts and closes
+    /// the database, those two bounded by the grace again (a database that hangs cannot keep
+    /// the process alive).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -137,18 +153,22 @@ impl Application {
                 .clone()
                 .run_flusher(self.state.store.clone(), stop),
         );
+        let limits = self.state.limits.clone();
         let service = app_service(self.state.clone());
-        let served = axum::serve(
-            self.listener,
-            axum::ServiceExt::<Request>::into_make_service(service),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        crate::conn::serve(self.listener, service, &limits, shutdown).await;
         // Drained: write the last visit counts before the database closes.
         let _ = stop_flusher.send(());
-        let _ = flusher.await;
-        self.store.close().await;
-        served?;
+        let store = self.store;
+        let finish = async move {
+            let _ = flusher.await;
+            store.close().await;
+        };
+        if tokio::time::timeout(limits.shutdown_grace, finish)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the last visit flush or closing the database did not finish in time");
+        }
         Ok(())
     }
 
@@ -165,11 +185,20 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/openapi.json", get(crate::openapi::openapi_json))
         .merge(api::router())
-        .nest("/admin/v1", admin::router(state.clone()))
+        // Every request under /admin/v1 (and /_emulator/v1 with --emulator-remote) meets the
+        // admin token first, unknown paths and wrong methods included.
+        .nest_service("/admin/v1", admin::router(state.clone()))
         // Single-segment link codes; every explicit route above wins over this one.
         .route("/{code}", any(links::redirect::resolve));
     if state.emulator.is_some() {
-        router = router.nest("/_emulator/v1", emulator::router());
+        router = if state.emulator_remote {
+            router.nest_service(
+                "/_emulator/v1",
+                admin::behind_admin_token(emulator::router(), state.clone()),
+            )
+        } else {
+            router.nest("/_emulator/v1", emulator::router())
+        };
     }
     router
         .fallback(fallback::not_found)
@@ -177,23 +206,31 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The router wrapped in the request-level layers: path normalisation (before routing) and log ids.
+/// The router wrapped in the request-level layers, outermost first: path normalisation (before
+/// routing), log ids, the emulator's journal and faults (emulator mode), the handler timeout.
+/// The emulator layer sits outside the handler timeout, so an injected `timeout` fault is not cut
+/// by it. Plain tower layers around the whole router: none boxes per route.
 pub fn app_service(
     state: AppState,
 ) -> impl tower::Service<
     Request,
     Response = axum::response::Response,
     Error = std::convert::Infallible,
-    Future: Send,
+    Future: Send + 'static,
 > + Clone
-       + Send {
-    let mut routed = router(state.clone());
-    if state.emulator.is_some() {
-        routed = routed.layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            emulator::middleware::layer,
-        ));
-    }
-    let routed = routed.layer(logid::LogIdLayer::new(state));
-    routed.map_request(normalize::normalize_request)
+       + Send
+       + 'static {
+    // `/readyz` bounds its own checks (it must answer 503 within 2 s, whatever the limit).
+    let routed = HandlerTimeoutLayer::new(state.limits.handler_timeout)
+        .exempt("/readyz")
+        .layer(router(state.clone()));
+    let emulator = state
+        .emulator
+        .is_some()
+        .then(|| axum::middleware::from_fn_with_state(state.clone(), emulator::middleware::layer));
+    tower::ServiceBuilder::new()
+        .map_request(normalize::normalize_request)
+        .layer(logid::LogIdLayer::new(state))
+        .option_layer(emulator)
+        .service(routed)
 }

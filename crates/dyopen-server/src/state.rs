@@ -42,4 +42,6 @@ pub struct AppContext {
     pub links: Arc<LinkRuntime>,
     /// Resource bounds (SPEC §8).
     pub limits: crate::config::Limits,
+    /// `--emulator-remote`: the emulator routes need the admin token.
+    pub emulator_remote: bool,
 }

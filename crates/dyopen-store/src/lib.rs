@@ -40,7 +40,8 @@ impl Backend {
             Ok(Self::Postgres)
         } else {
             Err(StoreError::Backend(format!(
-                "unsupported database URL (want sqlite:// or postgres://): {url}"
+                "unsupported database URL (want sqlite:// or postgres://): {}",
+                dyopen_core::redact::redact_url(url)
             )))
         }
     }
@@ -65,6 +66,9 @@ pub struct StoreOptions {
     pub sqlite_sync: SqliteSync,
     /// Pool size (readers on SQLite).
     pub max_connections: u32,
+    /// Longest wait for a pooled connection (and, at start, for the first one) before the call
+    /// fails with [`StoreError::Backend`]; `--db-acquire-timeout`.
+    pub acquire_timeout: Duration,
 }
 
 impl StoreOptions {
@@ -74,6 +78,7 @@ impl StoreOptions {
             url: url.into(),
             sqlite_sync: SqliteSync::Normal,
             max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -130,7 +135,7 @@ impl SqlStore {
                 let pool = |n: u32| {
                     AnyPoolOptions::new()
                         .max_connections(n)
-                        .acquire_timeout(Duration::from_secs(30))
+                        .acquire_timeout(opts.acquire_timeout)
                         .after_connect(move |conn, _| {
                             Box::pin(async move {
                                 use sqlx::Executor;
@@ -167,7 +172,7 @@ impl SqlStore {
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(opts.acquire_timeout)
                     .connect(&opts.url)
                     .await
                     .map_err(backend_err)?;

@@ -502,6 +502,8 @@ pub mod admin_codes {
     pub const TOO_LARGE: i64 = 413;
     /// 500.
     pub const INTERNAL: i64 = 500;
+    /// 503 (a handler that did not answer in time).
+    pub const UNAVAILABLE: i64 = 503;
 
     /// The wire string of a code.
     pub fn name(code: i64) -> &'static str {
@@ -512,6 +514,7 @@ pub mod admin_codes {
             METHOD_NOT_ALLOWED => "method_not_allowed",
             CONFLICT => "conflict",
             TOO_LARGE => "payload_too_large",
+            UNAVAILABLE => "unavailable",
             _ => "internal",
         }
     }

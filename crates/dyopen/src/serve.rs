@@ -50,8 +50,13 @@ pub struct ServeArgs {
     #[arg(long, env = "DYOPEN_REDIS_URL")]
     redis_url: Option<String>,
     /// Emulator mode: settable clock, reset, seed, journal, fault injection under /_emulator/v1.
+    /// Loopback addresses only, unless --emulator-remote.
     #[arg(long, env = "DYOPEN_EMULATOR")]
     emulator: bool,
+    /// Allows --emulator on a non-loopback address, with every /_emulator/v1 request behind the
+    /// admin token.
+    #[arg(long, env = "DYOPEN_EMULATOR_REMOTE", requires = "emulator")]
+    emulator_remote: bool,
     /// Create a demo app (page pages/index/index) once, and print its credentials and a curl line
     /// at every start (emulator mode always has it).
     #[arg(long, env = "DYOPEN_DEMO")]
@@ -116,9 +121,10 @@ fn random_token() -> String {
         + dyopen_core::app::AppSecret::generate().expose()
 }
 
-/// The admin token: the flag, else the file beside the SQLite database, else a fresh one.
+/// The admin token: the flag, else the file beside the SQLite database, else a fresh one. An
+/// empty flag or file is kept as it is, so the start refuses it rather than guessing.
 fn admin_token(args: &ServeArgs) -> anyhow::Result<String> {
-    if let Some(t) = args.admin_token.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(t) = args.admin_token.as_deref() {
         return Ok(t.to_owned());
     }
     let Some(db) = sqlite_file(&args.database_url) else {
@@ -130,7 +136,15 @@ fn admin_token(args: &ServeArgs) -> anyhow::Result<String> {
     };
     let file = admin_token_file(&db);
     if let Ok(existing) = std::fs::read_to_string(&file) {
-        return Ok(existing.trim().to_owned());
+        let token = existing.trim();
+        anyhow::ensure!(
+            !token.is_empty(),
+            "{} is empty: write an admin token of at least {} characters into it, or delete it to \
+             have one generated",
+            file.display(),
+            dyopen_server::config::MIN_ADMIN_TOKEN_CHARS
+        );
+        return Ok(token.to_owned());
     }
     let token = random_token();
     write_private(&file, &token).with_context(|| format!("writing {}", file.display()))?;
@@ -247,6 +261,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.public_base_url = args.public_base_url.clone();
     config.redis_url = args.redis_url.clone();
     config.emulator = args.emulator;
+    config.emulator_remote = args.emulator_remote;
     config.journal_capacity = args.journal_capacity.max(1);
     config.limits = args.limits.clone();
     config.sqlite_sync = match args.sqlite_synchronous {

@@ -1,4 +1,4 @@
-//! The admin bearer-token check.
+//! The admin bearer-token check, and [`behind_admin_token`] to seal a router behind it.
 
 use super::error;
 use crate::state::AppState;
@@ -7,6 +7,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
 use dyopen_core::app::AppSecret;
 
 /// Rejects requests without `Authorization: Bearer <admin token>` (401).
@@ -28,4 +29,18 @@ pub async fn require_admin(State(state): State<AppState>, req: Request, next: Ne
         )
         .into_response()
     }
+}
+
+/// `routes` as a self-contained router (its own JSON 404 and 405) whose every request, matched or
+/// not, first passes the admin-token check: 401 comes before 404 and 405, so an unauthenticated
+/// caller learns nothing about which routes exist. Mount it with `nest_service`.
+pub(crate) fn behind_admin_token(routes: Router<AppState>, state: AppState) -> Router {
+    routes
+        .fallback(crate::http::fallback::not_found)
+        .method_not_allowed_fallback(crate::http::fallback::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_admin,
+        ))
+        .with_state(state)
 }

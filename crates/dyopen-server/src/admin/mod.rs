@@ -17,9 +17,10 @@ use dyopen_core::app::AppId;
 use dyopen_wire::dialect::{admin_codes, Admin};
 use serde::Deserialize;
 
-/// The admin routes (nested under `/admin/v1`).
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
+/// The admin routes, behind the admin token (mounted with `nest_service` under `/admin/v1`, so
+/// the token is checked for every request there: unknown paths and wrong methods included).
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
         .route("/apps", post(apps::create).get(apps::list))
         .route("/apps/{appid}", get(apps::get).patch(apps::update))
         .route("/apps/{appid}/secret", post(apps::rotate_secret))
@@ -35,12 +36,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/apps/{appid}/tasks", get(tasks::list))
         .route("/tasks/{task_id}", get(tasks::get))
         .route("/tasks/{task_id}/submissions", post(tasks::submit))
-        .route("/apps/{appid}/links", get(links::list))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state,
-            auth::require_admin,
-        ))
+        .route("/apps/{appid}/links", get(links::list));
+    behind_admin_token(routes, state)
 }
+
+pub(crate) use auth::behind_admin_token;
 
 /// An admin error with its HTTP status.
 pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ApiError<Admin> {

@@ -25,13 +25,17 @@ use dyopen_wire::dialect::{
 };
 use dyopen_wire::ParamProblem;
 
-/// An error produced for a path outside its handler (emulator faults, oversized journaled bodies).
+/// An error produced for a path outside its handler (emulator faults, oversized journaled bodies,
+/// the handler timeout).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutOfBandError {
-    /// The route's system error.
+    /// The route's system error (an injected `system_error` fault).
     System,
     /// The route's parameter error.
     Param(ParamProblem),
+    /// The handler did not answer within `--handler-timeout`: the route's system error on open
+    /// APIs, 503 elsewhere.
+    HandlerTimeout,
 }
 
 fn render<D: Dialect>(e: OutOfBandError) -> Response {
@@ -39,6 +43,7 @@ fn render<D: Dialect>(e: OutOfBandError) -> Response {
         OutOfBandError::System => {
             ApiError::<D>::system("injected system_error fault").into_response()
         }
+        OutOfBandError::HandlerTimeout => ApiError::<D>::system("handler timeout").into_response(),
         OutOfBandError::Param(p) => ApiError::<D>::param(p).into_response(),
     }
 }
@@ -53,6 +58,12 @@ pub fn error_for_path(path: &str, e: OutOfBandError) -> Response {
         "/api/apps/url_link/generate" => render::<LinkLegacy>(e),
         p if p.starts_with("/api/apps/v1/") || p.starts_with("/api/match/v2/") => render::<Open>(e),
         p if p.starts_with("/api/apps/taskbox/") => render::<Talents>(e),
+        _ if e == OutOfBandError::HandlerTimeout => ApiError::<Admin>::new(
+            dyopen_wire::dialect::admin_codes::UNAVAILABLE,
+            "no answer within the handler timeout",
+        )
+        .with_status(axum::http::StatusCode::SERVICE_UNAVAILABLE)
+        .into_response(),
         _ => render::<Admin>(e),
     }
 }

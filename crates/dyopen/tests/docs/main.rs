@@ -153,6 +153,12 @@ fn emulator_guide_client_examples_run_as_written() {
             ("example.py", python.display().to_string())
         };
         std::fs::write(dir.path().join(file), &block.code).expect("write example");
+        // Each example starts from the seeded state, as a test suite would (the demo app stays).
+        let reset = common::http()
+            .post(format!("{}/_emulator/v1/reset", server.base_url))
+            .send()
+            .expect("reset");
+        assert!(reset.status().is_success());
         let out = Command::new(&program)
             .arg(file)
             .current_dir(dir.path())
