@@ -1,8 +1,8 @@
 //! The request journal: a ring buffer of recent requests and answers, secrets masked, bounded by
 //! entry count (`--journal-capacity`) and by bytes (`--journal-bytes`, oldest dropped first).
 //! Entries keep compact text (a complete JSON body as masked JSON text, a cut or non-JSON one as
-//! text, see [`super::mask`]); they become wire [`JournalEntry`]s one at a time while a listing
-//! is written, so a listing never holds the parsed trees of the whole journal.
+//! text, see [`super::mask`]); a listing writes them out as they are ([`PageView`]), a kept JSON
+//! body as raw JSON, so no body is ever held as a parsed tree.
 
 use super::super::http::ApiError;
 use super::mask::Kept;
@@ -77,7 +77,7 @@ impl Recorded {
             + std::mem::size_of::<Arc<Self>>()
     }
 
-    /// The wire form (bodies parsed here, one entry at a time).
+    /// The wire form, bodies parsed (what a client reads back from a listing).
     pub fn to_wire(&self) -> JournalEntry {
         let body = |kept: &Kept| match kept {
             Kept::Empty => Value::Null,
@@ -183,10 +183,65 @@ impl Journal {
     }
 }
 
-/// A [`JournalPage`] written entry by entry from the journal's own records.
+/// A [`JournalPage`] written entry by entry from the journal's own records: kept JSON bodies go
+/// out as the raw text they are (key order as sent, nothing parsed into trees).
 pub struct PageView {
     entries: Vec<Arc<Recorded>>,
     capacity: usize,
+}
+
+/// A kept body as it goes on the wire.
+struct BodyView<'a>(&'a Kept);
+
+impl Serialize for BodyView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Kept::Empty => s.serialize_unit(),
+            Kept::Json(t) => match serde_json::from_str::<&serde_json::value::RawValue>(t) {
+                Ok(raw) => raw.serialize(s),
+                Err(_) => s.serialize_str(t),
+            },
+            Kept::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+/// [`JournalEntry`]'s fields, in its order, borrowed from a record.
+#[derive(Serialize)]
+struct EntryView<'a> {
+    seq: u64,
+    at_ms: i64,
+    log_id: &'a str,
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    appid: Option<&'a str>,
+    status: u16,
+    request: BodyView<'a>,
+    request_truncated: bool,
+    response: BodyView<'a>,
+    response_truncated: bool,
+    injected_fault: bool,
+}
+
+impl<'a> From<&'a Recorded> for EntryView<'a> {
+    fn from(e: &'a Recorded) -> Self {
+        Self {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            log_id: &e.log_id,
+            method: &e.method,
+            path: &e.path,
+            query: &e.query,
+            appid: e.appid.as_deref(),
+            status: e.status,
+            request: BodyView(&e.request),
+            request_truncated: e.request_truncated,
+            response: BodyView(&e.response),
+            response_truncated: e.response_truncated,
+            injected_fault: e.injected_fault,
+        }
+    }
 }
 
 struct EntriesView<'a>(&'a [Arc<Recorded>]);
@@ -195,7 +250,7 @@ impl Serialize for EntriesView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for e in self.0 {
-            seq.serialize_element(&e.to_wire())?;
+            seq.serialize_element(&EntryView::from(&**e))?;
         }
         seq.end()
     }
@@ -301,7 +356,7 @@ mod tests {
     fn a_page_view_writes_exactly_a_journal_page() {
         let mut j = Journal::new(10, 1 << 20);
         let mut e = entry("/a", "");
-        e.request = Kept::Json(r#"{"a":[1,2]}"#.into());
+        e.request = Kept::Json(r#"{"b":1,"a":[1,2]}"#.into());
         e.response = Kept::Text("cut".into());
         e.response_truncated = true;
         e.appid = Some("tt1".into());
@@ -320,7 +375,15 @@ mod tests {
             serde_json::to_value(&view).unwrap(),
             serde_json::to_value(&page).unwrap()
         );
-        assert_eq!(page.entries[0].request, serde_json::json!({"a": [1, 2]}));
+        assert_eq!(
+            page.entries[0].request,
+            serde_json::json!({"b": 1, "a": [1, 2]})
+        );
+        let text = serde_json::to_string(&view).unwrap();
+        assert!(
+            text.contains(r#""request":{"b":1,"a":[1,2]},"request_truncated":false,"#),
+            "kept JSON goes out as it was sent: {text}"
+        );
         assert_eq!(page.entries[0].response, "cut");
         assert!(page.entries[0].response_truncated);
     }

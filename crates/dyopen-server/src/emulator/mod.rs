@@ -9,6 +9,7 @@ pub(crate) mod journal;
 pub(crate) mod mask;
 pub mod middleware;
 pub(crate) mod reset;
+pub(crate) mod tee;
 
 use crate::state::AppState;
 use axum::routing::{get, post};

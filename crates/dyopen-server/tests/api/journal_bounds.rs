@@ -75,18 +75,18 @@ async fn bodies_are_kept_whole_up_to_the_budget_and_cut_beyond_it() {
         .await
         .expect("sqlite");
     let small = json!({"appid": "tt0000000000000001", "pad": "x".repeat(100)});
-    app.post("/admin-less/unknown/path", None, &small).await;
+    app.post("/api/apps/v2/token", None, &small).await;
     let big =
         json!({"client_secret": "s3cr3t", "appid": "tt0000000000000002", "pad": "y".repeat(5000)});
     app.post("/oauth/client_token/", None, &big).await;
     let entries = journal(&app).await;
     assert_eq!(entries[0]["request"], small, "a complete body stays JSON");
     assert_eq!(entries[0]["request_truncated"], false);
-    assert_eq!(entries[0]["status"], 404);
     let cut = &entries[1];
     assert_eq!(cut["request_truncated"], true);
     let text = cut["request"].as_str().expect("a cut body is text");
-    assert_eq!(text.len(), 1024);
+    // The first 1024 bytes of the body, masked ("s3cr3t" became "***").
+    assert_eq!(text.len(), 1024 - 3);
     assert!(
         text.starts_with(r#"{"appid":"tt0000000000000002","client_secret":"***","pad":"yyy"#),
         "{text}"
@@ -121,16 +121,28 @@ async fn oversized_bodies_are_refused_in_the_dialect_and_journaled_cut() {
         .send()
         .await;
     let entries = journal(&app).await;
+    assert!(!serde_json::to_string(&entries)
+        .expect("json")
+        .contains("clt.secret"));
     assert_eq!(entries.len(), 2, "{entries:?}");
+    // The route read its 1 MiB: the journal kept the start of it.
+    let refused = entries[0]["request"].as_str().expect("text");
+    // The first 4096 bytes, masked: ` "clt.secret"` became `"***"`.
+    assert_eq!(
+        refused.len(),
+        4096 - r#" "clt.secret""#.len() + r#""***""#.len()
+    );
+    assert!(
+        refused.starts_with(r#"{"access_token":"***", "pad": "zzz"#),
+        "{refused}"
+    );
+    // Nothing reads a body sent to a path no route serves: the journal kept what had arrived.
+    let unread = entries[1]["request"].as_str().expect("text");
+    assert!(unread.len() <= 4096, "{}", unread.len());
+    assert_eq!(entries[1]["status"], 404);
     for e in &entries {
         assert_eq!(e["request_truncated"], true);
-        let text = e["request"].as_str().expect("text");
-        assert!(
-            text.len() <= 4096 && text.starts_with(r#"{"access_token":"***""#),
-            "{text}"
-        );
     }
-    assert_eq!(entries[1]["status"], 404);
 }
 
 #[tokio::test]
@@ -143,7 +155,7 @@ async fn the_journal_drops_its_oldest_entries_beyond_its_byte_budget() {
     .expect("sqlite");
     for i in 0..100 {
         let body = json!({"i": i, "pad": "p".repeat(4000)});
-        app.post("/no/such/route", None, &body).await;
+        app.post("/api/apps/v2/token", None, &body).await;
     }
     let entries = journal(&app).await;
     let kept: usize = entries
