@@ -220,10 +220,11 @@ pub(crate) async fn write_batch(
 
 /// `n` distinct fresh codes.
 fn fresh_codes(n: usize) -> Vec<LinkCode> {
+    let mut seen = std::collections::HashSet::with_capacity(n);
     let mut codes: Vec<LinkCode> = Vec::with_capacity(n);
     while codes.len() < n {
         let code = LinkCode::generate();
-        if !codes.contains(&code) {
+        if seen.insert(code) {
             codes.push(code);
         }
     }
