@@ -259,3 +259,59 @@ fn the_link_cache_stays_within_its_byte_budget_under_many_long_links() {
     let after = rss(server.pid());
     assert_grew_at_most(before, after, budget, "link cache");
 }
+
+/// Task texts at their documented limits (docs/tasks.md): every task query pages in SQL, so 64
+/// concurrent one-task pages over an app with 600 long tasks hold one task each (loading the
+/// app's tasks for each query, as dyopen once did, would take about 64 × 600 × 8 KB ≈ 300 MB),
+/// and a description far over the limit is refused before it is stored.
+#[test]
+fn task_queries_hold_only_their_page_of_long_texts() {
+    let server = start(&[]);
+    let client = http();
+    let (appid, secret) = common::admin_create_app(&server.base);
+    let token = common::token(&server.base, &appid, &secret);
+    let add = |desc: String| -> Value {
+        client
+            .post(format!("{}/api/match/v2/taskbox/add_task/", server.base))
+            .header("access-token", &token)
+            .json(&json!({"task_name": "long", "start_page": "pages/index/index",
+                "task_start_time": 1_893_456_000u64, "task_end_time": 1_924_992_000u64,
+                "task_desc": desc, "anchor_title": "a".repeat(100), "task_tags": vec!["t".repeat(32); 20]}))
+            .send()
+            .expect("add_task")
+            .json()
+            .expect("json")
+    };
+    let refused = add("长".repeat(512 << 10));
+    assert_eq!(refused["err_no"], 28005001, "{}", refused["err_msg"]);
+    for _ in 0..600 {
+        let v = add("长".repeat(2_000));
+        assert_eq!(v["err_no"], 0, "{}", v["err_msg"]);
+    }
+    let query = |client: &reqwest::blocking::Client| {
+        let v: Value = client
+            .post(format!("{}/api/match/v2/taskbox/query_task_info/", server.base))
+            .header("access-token", &token)
+            .json(&json!({"page_no": 7, "page_size": 1, "query_params_type": 2, "query_params_content": "long"}))
+            .send()
+            .expect("query")
+            .json()
+            .expect("json");
+        assert_eq!(v["data"]["total"], "600", "err_no {}", v["err_no"]);
+        assert_eq!(v["data"]["tasks"].as_array().map(Vec::len), Some(1));
+    };
+    query(&client);
+    let before = rss(server.pid());
+    std::thread::scope(|s| {
+        for _ in 0..64 {
+            s.spawn(|| {
+                let client = http();
+                for _ in 0..10 {
+                    query(&client);
+                }
+            });
+        }
+    });
+    let after = rss(server.pid());
+    assert_grew_at_most(before, after, 0, "task queries");
+}
