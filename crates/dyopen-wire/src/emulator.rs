@@ -31,8 +31,8 @@ pub struct ClockResponse {
     pub frozen: bool,
 }
 
-/// One journaled request and its answer (`GET /_emulator/v1/journal`). Secrets and tokens are
-/// masked as `***`.
+/// One journaled request and its answer (`GET /_emulator/v1/journal`). The value of every field
+/// whose decoded name contains `token`, `secret` or `password` is masked as `***`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
@@ -53,10 +53,17 @@ pub struct JournalEntry {
     pub appid: Option<String>,
     /// HTTP status of the answer.
     pub status: u16,
-    /// Request body: JSON when it parsed, else text.
+    /// Request body: JSON when it was complete and parsed, else text: a body that is not JSON,
+    /// or one cut at `--journal-body-bytes` (then `request_truncated` is true).
     pub request: serde_json::Value,
-    /// Response body: JSON when it parsed, else text (truncated to 64 KiB).
+    /// Whether `request` is only the first `--journal-body-bytes` of the (masked) body.
+    #[serde(default)]
+    pub request_truncated: bool,
+    /// Response body, kept like `request`.
     pub response: serde_json::Value,
+    /// Whether `response` is only the first `--journal-body-bytes` of the (masked) body.
+    #[serde(default)]
+    pub response_truncated: bool,
     /// Whether an injected fault produced the answer.
     pub injected_fault: bool,
 }

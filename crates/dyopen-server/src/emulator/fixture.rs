@@ -180,12 +180,15 @@ pub async fn apply_fixture(
                 task_name: task.task_name.clone(),
             });
         }
-        for (j, l) in new_links.iter().enumerate() {
-            let link = state
+        // All at once, so the store's group-commit writer takes them in few transactions.
+        let inserted = futures::future::join_all(new_links.iter().map(|l| {
+            state
                 .store
                 .insert_link(l, now.shanghai_day(), app.daily_link_quota)
-                .await
-                .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))?;
+        }))
+        .await;
+        for (j, link) in inserted.into_iter().enumerate() {
+            let link = link.map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))?;
             links.push(SeededLink {
                 appid: app.appid.to_string(),
                 url_link: format!("{}/{}", state.public_base_url, link.code.as_str()),

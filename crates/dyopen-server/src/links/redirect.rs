@@ -68,14 +68,20 @@ pub async fn resolve(
         Ok(None) => return not_live(false, html, "no such link"),
         Err(e) => return ApiError::<Admin>::system(e).into_response(),
     };
-    if !link.link.is_live(state.clock.now()) {
+    // Liveness is the Clock's to decide, on every request, whatever the cache holds.
+    if !dyopen_core::link::live_until(link.expires_at, state.clock.now()) {
         return not_live(true, html, "link expired");
     }
     state.links.visits.record(&code);
     let no_store = (header::CACHE_CONTROL, "no-store");
     if html {
-        let expires = crate::admin::rfc3339(link.link.expires_at);
-        return ([no_store], Html(landing::landing(&link, &expires))).into_response();
+        let expires = crate::admin::rfc3339(link.expires_at);
+        let url_link = format!("{}/{code}", state.public_base_url);
+        return (
+            [no_store],
+            Html(landing::landing(&link, &url_link, &expires)),
+        )
+            .into_response();
     }
     (
         StatusCode::FOUND,

@@ -31,13 +31,11 @@ pub async fn handler(
         false,
     )?;
     let token = token.pick(req.access_token.as_deref());
-    let link = service::generate(&state, token, cmd).await?;
+    let url_link = service::generate(&state, token, cmd).await?;
     Ok(Json(OpenEnvelope {
         err_no: 0,
         err_msg: String::new(),
         log_id: LogId::current(),
-        data: GenerateData {
-            url_link: link.url_link.clone(),
-        },
+        data: GenerateData { url_link },
     }))
 }

@@ -32,10 +32,10 @@ pub async fn handler(
         true,
     )?;
     let token = token.pick(req.access_token.as_deref());
-    let link = service::generate(&state, token, cmd).await?;
+    let url_link = service::generate(&state, token, cmd).await?;
     Ok(Json(LinkLegacyEnvelope {
         err_no: 0,
         err_tips: String::new(),
-        url_link: link.url_link.clone(),
+        url_link,
     }))
 }
