@@ -5,9 +5,9 @@
 //! dialect's error envelope, 400/404/409, 413 for an oversized body). `Layers` adds what the
 //! layers around the handlers answer, in one place: the admin token check (401, on the emulator
 //! routes too with `--emulator-remote`), internal errors of the admin API (500), the handler
-//! timeout (503), the emulator's request layer (injected faults, oversized bodies), the emulator
+//! timeout (503), the emulator's injected faults (500, 504), the emulator
 //! routes' absence without `--emulator` (404), and the `X-Tt-Logid` header of every answer.
-//! The choices are recorded in `docs/decisions/0007-openapi-tells-the-truth.md`.
+//! The choices are recorded in `docs/decisions/0008-openapi-tells-the-truth.md`.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -103,17 +103,17 @@ struct Layers;
 /// Which layers wrap the routes under a path (`startup::router` and `startup::app_service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Area {
-    /// `/admin/v1`: admin token, internal errors, emulator request layer, handler timeout.
+    /// `/admin/v1`: admin token, internal errors, emulator faults, handler timeout.
     Admin,
     /// `/_emulator/v1`: mounted only with `--emulator`, behind the admin token with
     /// `--emulator-remote`; not journaled; handler timeout.
     Emulator,
     /// `/healthz` (answers at once) and `/readyz` (exempt from the handler timeout, its own 503).
     Health,
-    /// The open APIs (`/api/…`, `/oauth/…`): emulator request layer; a timed-out handler answers
+    /// The open APIs (`/api/…`, `/oauth/…`): emulator faults; a timed-out handler answers
     /// the dialect's system error with HTTP 200, documented by the handler.
     OpenApi,
-    /// `/{code}`, `/openapi.json`: emulator request layer, handler timeout.
+    /// `/{code}`, `/openapi.json`: emulator faults, handler timeout.
     Public,
 }
 
@@ -170,11 +170,6 @@ fn add_layer_statuses(op: &mut Operation, area: Area) {
         ensure_admin_error(op, 503, "No answer within `--handler-timeout`");
     }
     if matches!(area, Area::Admin | Area::OpenApi | Area::Public) {
-        ensure_admin_error(
-            op,
-            413,
-            "Emulator mode: a body over the journal's read limit (2 MiB)",
-        );
         ensure_admin_error(
             op,
             500,
