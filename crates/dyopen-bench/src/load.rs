@@ -155,16 +155,19 @@ pub struct OhaRequest<'a> {
     pub headers: &'a [String],
     /// A body, for POST.
     pub body: Option<&'a str>,
+    /// Instead of `url`, a file of URLs (one per line) requested in turn.
+    pub urls_file: Option<&'a Path>,
 }
 
 impl<'a> OhaRequest<'a> {
-    /// `GET url`.
-    pub fn get(url: &'a str) -> Self {
+    /// `GET` of the URLs in `file`, one per line, in turn.
+    pub fn get_each(file: &'a Path) -> Self {
         Self {
-            url,
+            url: "",
             method: "GET",
             headers: &[],
             body: None,
+            urls_file: Some(file),
         }
     }
     /// `POST url` with a JSON body.
@@ -174,6 +177,7 @@ impl<'a> OhaRequest<'a> {
             method: "POST",
             headers,
             body: Some(body),
+            urls_file: None,
         }
     }
 }
@@ -190,7 +194,8 @@ pub fn oha(
     let mut cmd = Command::new(oha);
     cmd.args([
         "--no-tui",
-        "-j",
+        "--output-format",
+        "json",
         "-z",
         &format!("{secs}s"),
         "-c",
@@ -209,8 +214,11 @@ pub fn oha(
     if let Some(body) = req.body {
         cmd.args(["-d", body, "-T", "application/json"]);
     }
+    match req.urls_file {
+        Some(file) => cmd.arg("--urls-from-file").arg(file),
+        None => cmd.arg(req.url),
+    };
     let out = cmd
-        .arg(req.url)
         .output()
         .with_context(|| format!("running {oha} (install it: cargo install oha)"))?;
     anyhow::ensure!(

@@ -68,6 +68,10 @@ pub struct Settings {
     /// Rows to run (redirect, generate, city, talents).
     #[arg(long, env = "BENCH_ONLY", value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Record a CPU profile of dyopen during each row's last dyopen run into this directory
+    /// (`perf record -e cpu-clock -g`; read with `perf report -i DIR/ROW.data`).
+    #[arg(long, env = "BENCH_PERF")]
+    pub perf: Option<PathBuf>,
     /// Where the JSON report goes.
     #[arg(long, env = "BENCH_REPORT", default_value = "target/bench/report.json")]
     pub report: PathBuf,

@@ -45,6 +45,11 @@ impl Server {
         Ok(Self { child, base })
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Resident memory in MiB (`VmRSS` of `/proc/PID/status`).
     pub fn rss_mib(&self) -> anyhow::Result<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;

@@ -75,14 +75,67 @@ fn check_tools(s: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `measure` while `perf record` samples `pid` (call graphs, software CPU clock) into
+/// `DIR/NAME.data`, when profiling is on.
+fn profiled<T>(
+    s: &Settings,
+    pid: u32,
+    name: &str,
+    measure: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let Some(dir) = &s.perf else {
+        return measure();
+    };
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join(format!(
+        "{}.data",
+        name.split_whitespace().next().unwrap_or(name)
+    ));
+    let mut perf = Command::new("perf")
+        .args([
+            "record",
+            "-q",
+            "-e",
+            "cpu-clock",
+            "-F",
+            "499",
+            "--call-graph",
+            "dwarf,16384",
+            "-p",
+            &pid.to_string(),
+            "-o",
+        ])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("perf record (apt-get install linux-perf)")?;
+    let result = measure();
+    Command::new("kill")
+        .args(["-INT", &perf.id().to_string()])
+        .status()?;
+    perf.wait()?;
+    eprintln!("  profile written to {}", file.display());
+    result
+}
+
 /// Alternates baseline and dyopen runs (A B, B A, …).
 fn alternate(
+    s: &Settings,
+    pid: u32,
     name: &'static str,
     target: f64,
-    rounds: usize,
     mut run: impl FnMut(bool, usize) -> anyhow::Result<WrkRun>,
 ) -> anyhow::Result<Row> {
+    let rounds = s.rounds;
     let (mut baseline, mut dyopen, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut run = |is_dyopen: bool, round: usize| {
+        if is_dyopen && round + 1 == rounds {
+            profiled(s, pid, name, || run(true, round))
+        } else {
+            run(is_dyopen, round)
+        }
+    };
     for round in 0..rounds {
         let (b, d) = if round % 2 == 0 {
             let b = run(false, round)?;
@@ -91,10 +144,11 @@ fn alternate(
             let d = run(true, round)?;
             (run(false, round)?, d)
         };
-        let ratio = d.success_rate() / b.success_rate().max(1.0);
+        // The baseline answers every request the same way: all of them count.
+        let ratio = d.success_rate() / b.rps.max(1.0);
         eprintln!(
             "  {name} round {round}: baseline {:>9.0}/s  dyopen {:>9.0}/s  ratio {ratio:.2}",
-            b.success_rate(),
+            b.rps,
             d.success_rate()
         );
         baseline.push(b);
@@ -177,7 +231,7 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
         );
         let script = &scripts["redirect"];
         let codes_arg = vec![seeded.codes_file.display().to_string(), "1".into()];
-        let row = alternate("redirect", 0.9, s.rounds, |is_dyopen, _| {
+        let row = alternate(s, dyopen.pid(), "redirect", 0.9, |is_dyopen, _| {
             let target = if is_dyopen { &dyopen } else { &bare };
             let run = load::wrk(
                 &s.wrk,
@@ -192,13 +246,36 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
         })?;
         memory.insert("rss_mib_after_redirects".into(), json!(dyopen.rss_mib()?));
         let rate = row.dyopen_median_rate / 2.0;
-        let one = format!("/{}", codes[0]);
-        let (bare_url, dyopen_url) = (url(&bare, &one), url(&dyopen, &one));
-        let req = |u| OhaRequest::get(u);
+        let urls_of = |server: &Server, name: &str| -> anyhow::Result<PathBuf> {
+            let file = dir.path().join(name);
+            let text: String = codes
+                .iter()
+                .step_by((codes.len() / 100_000).max(1))
+                .map(|c| format!("{}/{c}\n", server.base))
+                .collect();
+            std::fs::write(&file, text)?;
+            Ok(file)
+        };
+        let (bare_urls, dyopen_urls) = (
+            urls_of(&bare, "bare-urls.txt")?,
+            urls_of(&dyopen, "dyopen-urls.txt")?,
+        );
         latency.push(LatencyRow {
             name: "redirect",
-            baseline: load::oha(&s.oha, &req(&bare_url), rate, s.conns, s.latency_secs)?,
-            dyopen: load::oha(&s.oha, &req(&dyopen_url), rate, s.conns, s.latency_secs)?,
+            baseline: load::oha(
+                &s.oha,
+                &OhaRequest::get_each(&bare_urls),
+                rate,
+                s.conns,
+                s.latency_secs,
+            )?,
+            dyopen: load::oha(
+                &s.oha,
+                &OhaRequest::get_each(&dyopen_urls),
+                rate,
+                s.conns,
+                s.latency_secs,
+            )?,
         });
         rows.push(row);
         checks.insert(
@@ -216,10 +293,16 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
         let used_before = rt.block_on(quota_used(&client, &dyopen.base, &seeded))?;
         let args = vec![seeded.gen_token.clone(), body.clone()];
         let script = &scripts["generate"];
-        let row = alternate("generate (v1, durable)", 0.3, s.rounds, |is_dyopen, _| {
-            let target = if is_dyopen { &dyopen } else { &bare };
-            load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)
-        })?;
+        let row = alternate(
+            s,
+            dyopen.pid(),
+            "generate (v1, durable)",
+            0.3,
+            |is_dyopen, _| {
+                let target = if is_dyopen { &dyopen } else { &bare };
+                load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)
+            },
+        )?;
         let used = rt.block_on(quota_used(&client, &dyopen.base, &seeded))? - used_before;
         let acked: u64 = row.dyopen.iter().filter_map(|r| r.successes).sum();
         let unread_bound = u64::from(s.conns) * s.rounds as u64;
@@ -249,35 +332,47 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
         let path = "/api/product/v1/app_region_add/";
         let script = &scripts["city"];
         let used = AtomicUsize::new(1);
-        let row = alternate("city binding adds", 0.05, s.rounds, |is_dyopen, _| {
-            let target = if is_dyopen { &dyopen } else { &bare };
-            let from = used.load(Ordering::Relaxed);
-            let args = vec![seeded.city_file.display().to_string(), from.to_string()];
-            let run = load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)?;
-            if is_dyopen {
-                used.fetch_add(run.requests as usize + s.conns as usize, Ordering::Relaxed);
-                anyhow::ensure!(
-                    used.load(Ordering::Relaxed) <= seeded.city_lines,
-                    "city binding ran out of fresh targets: raise the seeded apps"
-                );
-            }
-            Ok(run)
-        })?;
+        let row = alternate(
+            s,
+            dyopen.pid(),
+            "city binding adds",
+            0.05,
+            |is_dyopen, _| {
+                let target = if is_dyopen { &dyopen } else { &bare };
+                let from = used.load(Ordering::Relaxed);
+                let args = vec![seeded.city_file.display().to_string(), from.to_string()];
+                let run = load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)?;
+                if is_dyopen {
+                    used.fetch_add(run.requests as usize + s.conns as usize, Ordering::Relaxed);
+                    anyhow::ensure!(
+                        used.load(Ordering::Relaxed) <= seeded.city_lines,
+                        "city binding ran out of fresh targets: raise the seeded apps"
+                    );
+                }
+                Ok(run)
+            },
+        )?;
         rows.push(row);
     }
 
     if s.runs("talents") {
         let path = "/api/apps/taskbox/update_orient_talents/";
         let script = &scripts["talents"];
-        let row = alternate("talents updates", 0.05, s.rounds, |is_dyopen, round| {
-            let target = if is_dyopen { &dyopen } else { &bare };
-            let args = vec![
-                seeded.talents_token.clone(),
-                seeded.talents_app.clone(),
-                seeded.task_files[round].display().to_string(),
-            ];
-            load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)
-        })?;
+        let row = alternate(
+            s,
+            dyopen.pid(),
+            "talents updates",
+            0.05,
+            |is_dyopen, round| {
+                let target = if is_dyopen { &dyopen } else { &bare };
+                let args = vec![
+                    seeded.talents_token.clone(),
+                    seeded.talents_app.clone(),
+                    seeded.task_files[round].display().to_string(),
+                ];
+                load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)
+            },
+        )?;
         rows.push(row);
     }
 
@@ -316,7 +411,7 @@ fn print(
         "row", "baseline/s", "dyopen/s", "ratio", "target"
     );
     for r in rows {
-        let base = median(r.baseline.iter().map(WrkRun::success_rate).collect());
+        let base = median(r.baseline.iter().map(|b| b.rps).collect());
         println!(
             "{:<26} {:>12.0} {:>12.0} {:>7.2}x {:>7.2}x",
             r.name, base, r.dyopen_median_rate, r.median_ratio, r.target

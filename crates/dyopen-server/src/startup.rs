@@ -146,17 +146,18 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_flusher, stop) = tokio::sync::oneshot::channel();
-        let flusher = tokio::spawn(
-            self.state
-                .links
-                .visits
-                .clone()
-                .run_flusher(self.state.store.clone(), stop),
-        );
+        let flusher = tokio::spawn(self.state.links.visits.clone().run_flusher(
+            self.state.store.clone(),
+            self.state.clock.clone(),
+            stop,
+        ));
+        let links = self.state.links.clone();
+        let sweeper = tokio::spawn(async move { links.cache.run_sweeper().await });
         let limits = self.state.limits.clone();
         let service = app_service(self.state.clone());
         crate::conn::serve(self.listener, service, &limits, shutdown).await;
         // Drained: write the last visit counts before the database closes.
+        sweeper.abort();
         let _ = stop_flusher.send(());
         let store = self.store;
         let finish = async move {

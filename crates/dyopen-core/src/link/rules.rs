@@ -240,19 +240,45 @@ impl Link {
         live_until(self.expires_at, now)
     }
 
-    /// `snssdk1128://microapp?version=v2&app_id=…&scene=0&version_type=current&start_page=…`.
-    pub fn scheme_url(&self) -> String {
+    /// The page with its query (`path?k=v&…`) percent-encoded as a whole: the `start_page` of
+    /// the scheme URL.
+    pub fn encoded_start_page(&self) -> String {
         // The stored query was validated on insert; an unreadable one opens the bare page.
         let start_page = LinkQuery::parse(&self.query)
             .map(|q| q.start_page(&self.path))
             .unwrap_or_else(|_| self.path.clone());
-        format!(
-            "{}://microapp?version=v2&app_id={}&scene=0&version_type=current&start_page={}",
-            self.host.scheme(),
-            self.appid,
-            percent_encode(&start_page)
-        )
+        percent_encode(&start_page)
     }
+
+    /// `snssdk1128://microapp?version=v2&app_id=…&scene=0&version_type=current&start_page=…`.
+    pub fn scheme_url(&self) -> String {
+        let mut url = String::new();
+        write_scheme_url(
+            &mut url,
+            self.host,
+            self.appid.as_str(),
+            &self.encoded_start_page(),
+        );
+        url
+    }
+}
+
+/// Appends the scheme URL of a link of `host` and `appid` opening `encoded_start_page` (as made
+/// by [`Link::encoded_start_page`]) to `out`: the one place that knows its shape.
+pub fn write_scheme_url(out: &mut String, host: Host, appid: &str, encoded_start_page: &str) {
+    out.reserve(96 + appid.len() + encoded_start_page.len());
+    out.push_str(host.scheme());
+    out.push_str("://microapp?version=v2&app_id=");
+    out.push_str(appid);
+    out.push_str("&scene=0&version_type=current&start_page=");
+    out.push_str(encoded_start_page);
+}
+
+/// The page path of an encoded start page (page paths are `[A-Za-z0-9_./-]`, so only `/` is
+/// encoded in them, and the query starts at the encoded `?`).
+pub fn path_of_encoded_start_page(encoded: &str) -> String {
+    let end = encoded.find("%3F").unwrap_or(encoded.len());
+    encoded[..end].replace("%2F", "/")
 }
 
 /// Whether a link with effective expiry `expires_at` (Unix seconds) still resolves at `now`.

@@ -14,7 +14,7 @@ use dyopen_wire::link::LinkView;
 
 /// Lists an app's links.
 #[utoipa::path(get, path = "/admin/v1/apps/{appid}/links", operation_id = "admin_list_links", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex"), ("page" = Option<u64>, Query, minimum = 1, description = "1-based, default 1"), ("page_size" = Option<u64>, Query, minimum = 1, maximum = 200, description = "1-200, default 50")),
-    responses((status = 200, description = "Links with visit counts and expiry (pending visit counts are flushed first)", body = dyopen_wire::admin::Page<dyopen_wire::link::LinkView>), (status = 400, description = "page or page_size out of range or not a number", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
+    responses((status = 200, description = "Links with visit counts and expiry (pending visit counts are flushed and settled first)", body = dyopen_wire::admin::Page<dyopen_wire::link::LinkView>), (status = 400, description = "page or page_size out of range or not a number", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -22,7 +22,11 @@ pub async fn list(
 ) -> Result<Json<Page<LinkView>>, ApiError<Admin>> {
     let (page, page_size, offset) = paging.resolve()?;
     let id = super::existing_app(&state, &appid).await?;
-    state.links.visits.flush(state.store.as_ref()).await;
+    state
+        .links
+        .visits
+        .settle(state.store.as_ref(), state.clock.now())
+        .await;
     let (links, total) = state
         .store
         .list_links(&id, offset, page_size)

@@ -1,81 +1,98 @@
-//! The redirect path's cache of resolved links, bounded by bytes (`--link-cache-bytes`) with a
-//! weigher that counts each entry's real heap footprint (see [`entry_weight`]). Negative entries
-//! (unknown codes) live [`NEGATIVE_TTL`], so a link created on another instance resolves quickly;
-//! a link's entry lives until the link expires (real time for memory; whether a link is live is
-//! decided on every request with the Clock, so a moved emulator clock is always obeyed).
+//! The redirect path's cache of resolved links: a `quick_cache` (sharded, S3-FIFO, reads take a
+//! shard's read lock) bounded by bytes (`--link-cache-bytes`) with a weigher that counts each
+//! entry's real footprint ([`entry_weight`]). An entry keeps only what a redirect needs: the
+//! expiry, the host, the app (shared by all its links) and the encoded start page; the
+//! `Location` is assembled per request ([`CachedLink::location`]). Negative entries (unknown
+//! codes) live [`NEGATIVE_TTL`], so a link created on another instance resolves quickly; a
+//! link's entry is swept once its link has expired (real time, for memory); whether a link is
+//! live is decided on every request with the Clock, so a moved emulator clock is always obeyed.
 
 use crate::state::AppState;
 use axum::http::HeaderValue;
+use dyopen_core::app::AppId;
 use dyopen_core::clock::Clock;
-use dyopen_core::link::{Link, LinkCode};
+use dyopen_core::link::{path_of_encoded_start_page, write_scheme_url, Host, Link, LinkCode};
 use dyopen_core::StoreError;
-use moka::sync::Cache;
-use std::sync::Arc;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Lifetime of a negative entry, and of the entry of a link that has already expired (so
-/// repeated requests for an unknown or expired code reach the database at most this often).
+/// Lifetime of a negative entry (an unknown code), so repeated requests for it reach the
+/// database at most this often and a link made on another instance resolves this soon.
 pub const NEGATIVE_TTL: Duration = Duration::from_secs(2);
 /// Longest real-time lifetime of an entry: a link lives at most 180 days, plus the hour its
 /// expiry is rounded up by. A cap only matters when the emulator clock was moved far back.
 pub const MAX_ENTRY_TTL: Duration = Duration::from_secs(180 * 86_400 + 3_600);
+/// How often entries of expired links are swept out.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// What the redirect and the landing page need of a link, computed once: about 150 bytes
-/// plus the percent-encoded query, instead of the whole [`Link`] with its copies.
+/// An app as its cached links share it.
+#[derive(Debug)]
+pub struct CachedApp {
+    appid: AppId,
+    name: Box<str>,
+}
+
+/// What the redirect and the landing page need of a link: about 170 bytes in all with the
+/// cache's own bookkeeping, a 10-byte query included.
 #[derive(Debug)]
 pub struct CachedLink {
     /// Effective expiry, Clock seconds: live while `now < expires_at`.
     pub expires_at: i64,
-    /// The `snssdk…://microapp?…` scheme URL as a ready `Location` value (a clone is a
-    /// reference count).
-    pub location: HeaderValue,
-    /// The app's display name followed by the page path, in one allocation.
-    text: Box<str>,
-    /// Where the path starts in `text`.
-    name_len: usize,
+    /// When the entry may be swept, in seconds since the cache was made (real time).
+    sweep_after: u32,
+    host: Host,
+    app: Arc<CachedApp>,
+    /// The page with its query, percent-encoded: the scheme URL's `start_page`.
+    start_page: Box<str>,
 }
 
 impl CachedLink {
-    /// The cached form of `link` of the app named `app_name`.
-    pub fn new(link: &Link, app_name: &str) -> Self {
+    /// The scheme URL as text.
+    pub fn scheme_url(&self) -> String {
+        let mut url = String::new();
+        write_scheme_url(
+            &mut url,
+            self.host,
+            self.app.appid.as_str(),
+            &self.start_page,
+        );
+        url
+    }
+
+    /// The scheme URL as a `Location` value, assembled for this answer (one allocation: cheaper
+    /// in memory than keeping a ready value per cached link, and the cache holds a million).
+    pub fn location(&self) -> HeaderValue {
         // The scheme URL is percent-encoded ASCII; a link that could not be a header value
         // would answer with an empty Location rather than fail.
-        let location = HeaderValue::from_str(&link.scheme_url())
-            .unwrap_or_else(|_| HeaderValue::from_static(""));
-        let mut text = String::with_capacity(app_name.len() + link.path.len());
-        text.push_str(app_name);
-        text.push_str(&link.path);
-        Self {
-            expires_at: link.expires_at,
-            location,
-            text: text.into_boxed_str(),
-            name_len: app_name.len(),
-        }
+        HeaderValue::from_maybe_shared(bytes::Bytes::from(self.scheme_url()))
+            .unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
     /// The app's display name (as it was when the entry was made).
     pub fn app_name(&self) -> &str {
-        self.text.get(..self.name_len).unwrap_or_default()
+        &self.app.name
     }
 
     /// The page.
-    pub fn path(&self) -> &str {
-        self.text.get(self.name_len..).unwrap_or_default()
+    pub fn path(&self) -> String {
+        path_of_encoded_start_page(&self.start_page)
     }
 
-    /// The scheme URL as text.
-    pub fn scheme_url(&self) -> &str {
-        self.location.to_str().unwrap_or_default()
-    }
-
-    /// Heap bytes this entry holds: the `Arc` block, the Location bytes and the shared header
-    /// `bytes` allocates on their first clone, and the name-and-path text.
+    /// Bytes this entry holds on the heap: its `Arc` block and the start page.
     fn heap_bytes(&self) -> usize {
         malloc_size(std::mem::size_of::<Self>() + 2 * std::mem::size_of::<usize>())
-            + malloc_size(self.location.len())
-            + BYTES_SHARED
-            + malloc_size(self.text.len())
+            + malloc_size(self.start_page.len())
     }
+}
+
+/// A cache entry: a link, or a code known to be unknown until the given instant.
+#[derive(Debug, Clone)]
+enum Entry {
+    Found(Arc<CachedLink>),
+    Missing { until_ms: u64 },
 }
 
 /// What glibc's malloc takes for an `n`-byte request: an 8-byte header, rounded up to 16 bytes,
@@ -84,86 +101,96 @@ fn malloc_size(n: usize) -> usize {
     ((n + 8 + 15) & !15).max(32)
 }
 
-/// `bytes::Bytes`' shared header, made when a buffer built from a `Vec` is first cloned.
-const BYTES_SHARED: usize = 32;
+/// quick_cache's own memory per entry, measured (`docs/links.md`, "Cache"): the slot of the
+/// shard's entry slab with key, value, hash and links, the index table's share at its load
+/// factor, and the slab's spare capacity.
+pub const CACHE_ENTRY_OVERHEAD: usize = 64;
 
-/// moka's own memory per entry, measured (`docs/links.md`, "Cache"): its hash-table bucket with
-/// the key, the value entry and entry info (atomics and timestamps), the `Arc` of the key, the
-/// access-order deque node and the timer-wheel node of per-entry expiry, and the frequency
-/// sketch's share, each with malloc's rounding.
-pub const MOKA_ENTRY_OVERHEAD: usize = 384;
-
-/// The weight of one cache entry in bytes: moka's overhead plus the entry's own heap bytes.
-/// `None` is a negative entry (an unknown code).
-pub fn entry_weight(value: &Option<Arc<CachedLink>>) -> u32 {
-    let own = value.as_deref().map_or(0, CachedLink::heap_bytes);
-    u32::try_from(MOKA_ENTRY_OVERHEAD + own).unwrap_or(u32::MAX)
+/// The weight of one cache entry in bytes: the cache's overhead plus the entry's own heap bytes.
+fn entry_weight(entry: &Entry) -> u64 {
+    let own = match entry {
+        Entry::Found(link) => link.heap_bytes(),
+        Entry::Missing { .. } => 0,
+    };
+    (CACHE_ENTRY_OVERHEAD + own) as u64
 }
 
-/// Per-entry lifetimes: a link's entry until the link expires by the Clock (at least
-/// [`NEGATIVE_TTL`], at most [`MAX_ENTRY_TTL`]), a negative entry [`NEGATIVE_TTL`].
-struct LinkExpiry {
-    clock: Arc<dyn Clock>,
-}
+#[derive(Clone)]
+struct ByBytes;
 
-impl LinkExpiry {
-    fn ttl(&self, value: &Option<Arc<CachedLink>>) -> Duration {
-        let Some(link) = value else {
-            return NEGATIVE_TTL;
-        };
-        let left_ms = link
-            .expires_at
-            .saturating_mul(1000)
-            .saturating_sub(self.clock.now().millis());
-        match u64::try_from(left_ms) {
-            Ok(ms) if ms > 0 => Duration::from_millis(ms).clamp(NEGATIVE_TTL, MAX_ENTRY_TTL),
-            _ => NEGATIVE_TTL,
-        }
-    }
-}
-
-impl moka::Expiry<LinkCode, Option<Arc<CachedLink>>> for LinkExpiry {
-    fn expire_after_create(
-        &self,
-        _code: &LinkCode,
-        value: &Option<Arc<CachedLink>>,
-        _created_at: Instant,
-    ) -> Option<Duration> {
-        Some(self.ttl(value))
-    }
-
-    fn expire_after_update(
-        &self,
-        _code: &LinkCode,
-        value: &Option<Arc<CachedLink>>,
-        _updated_at: Instant,
-        _left: Option<Duration>,
-    ) -> Option<Duration> {
-        Some(self.ttl(value))
+impl Weighter<LinkCode, Entry> for ByBytes {
+    fn weight(&self, _code: &LinkCode, entry: &Entry) -> u64 {
+        entry_weight(entry)
     }
 }
 
 /// Resolved links and negative entries in one byte-bounded cache.
 pub struct LinkCache {
-    entries: Cache<LinkCode, Option<Arc<CachedLink>>>,
+    entries: Cache<LinkCode, Entry, ByBytes>,
+    /// The apps of cached links, one `Arc` each however many links they have.
+    apps: Mutex<HashMap<AppId, Arc<CachedApp>>>,
+    /// The origin of the entries' real-time deadlines.
+    epoch: Instant,
+    clock: Arc<dyn Clock>,
 }
 
 impl LinkCache {
     /// An empty cache of at most `max_bytes`, its entries' lifetimes measured against `clock`.
     pub fn new(max_bytes: u64, clock: Arc<dyn Clock>) -> Self {
+        // The estimate only sizes the index tables up front.
+        let estimated = usize::try_from(max_bytes / 256)
+            .unwrap_or(usize::MAX)
+            .max(64);
         Self {
-            entries: Cache::builder()
-                .max_capacity(max_bytes)
-                .weigher(|_code, value| entry_weight(value))
-                .expire_after(LinkExpiry { clock })
-                .build(),
+            entries: Cache::with_weighter(estimated, max_bytes.max(1), ByBytes),
+            apps: Mutex::new(HashMap::new()),
+            epoch: Instant::now(),
+            clock,
         }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// The shared entry of an app, replaced when its name changed.
+    fn app(&self, appid: &AppId, name: &str) -> Arc<CachedApp> {
+        let mut apps = self.apps.lock().unwrap_or_else(|p| p.into_inner());
+        match apps.get(appid) {
+            Some(app) if &*app.name == name => app.clone(),
+            _ => {
+                let app = Arc::new(CachedApp {
+                    appid: appid.clone(),
+                    name: name.into(),
+                });
+                apps.insert(appid.clone(), app.clone());
+                app
+            }
+        }
+    }
+
+    /// The cached form of `link` of the app named `app_name`, to be swept once it has expired.
+    fn cached(&self, link: &Link, app_name: &str) -> Arc<CachedLink> {
+        let left_ms = link
+            .expires_at
+            .saturating_mul(1000)
+            .saturating_sub(self.clock.now().millis());
+        let ttl = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0))
+            .clamp(NEGATIVE_TTL, MAX_ENTRY_TTL);
+        let sweep_after = (self.epoch.elapsed() + ttl).as_secs();
+        Arc::new(CachedLink {
+            expires_at: link.expires_at,
+            sweep_after: u32::try_from(sweep_after).unwrap_or(u32::MAX),
+            host: link.host,
+            app: self.app(&link.appid, app_name),
+            start_page: link.encoded_start_page().into_boxed_str(),
+        })
     }
 
     /// Caches a link this instance just generated.
     pub fn put(&self, link: &Link, app_name: &str) {
-        self.entries
-            .insert(link.code, Some(Arc::new(CachedLink::new(link, app_name))));
+        let entry = Entry::Found(self.cached(link, app_name));
+        self.entries.insert(link.code, entry);
     }
 
     /// The link of `code`: from memory when warm, else from the store (then cached either way).
@@ -172,11 +199,16 @@ impl LinkCache {
         state: &AppState,
         code: &LinkCode,
     ) -> Result<Option<Arc<CachedLink>>, StoreError> {
-        if let Some(hit) = self.entries.get(code) {
-            return Ok(hit);
+        match self.entries.get(code) {
+            Some(Entry::Found(link)) => return Ok(Some(link)),
+            Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => return Ok(None),
+            _ => {}
         }
         let Some(link) = state.store.get_link(code).await? else {
-            self.entries.insert(*code, None);
+            let until_ms = self
+                .now_ms()
+                .saturating_add(NEGATIVE_TTL.as_millis() as u64);
+            self.entries.insert(*code, Entry::Missing { until_ms });
             return Ok(None);
         };
         let app_name = state
@@ -185,29 +217,57 @@ impl LinkCache {
             .await?
             .map(|a| a.name)
             .unwrap_or_default();
-        let cached = Arc::new(CachedLink::new(&link, &app_name));
-        self.entries.insert(*code, Some(cached.clone()));
+        let cached = self.cached(&link, &app_name);
+        self.entries.insert(*code, Entry::Found(cached.clone()));
         Ok(Some(cached))
+    }
+
+    /// Removes the entries of links that have expired (by real time) and stale negative ones.
+    pub fn sweep(&self) {
+        let (now_ms, now_secs) = (self.now_ms(), self.epoch.elapsed().as_secs());
+        self.entries.retain(|_, entry| match entry {
+            Entry::Found(link) => u64::from(link.sweep_after) > now_secs,
+            Entry::Missing { until_ms } => *until_ms > now_ms,
+        });
+    }
+
+    /// Sweeps every [`SWEEP_EVERY`] until dropped (a task of the server's runtime).
+    pub async fn run_sweeper(&self) {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            self.sweep();
+        }
     }
 
     /// Forgets everything (emulator reset).
     pub fn clear(&self) {
-        self.entries.invalidate_all();
+        self.entries.clear();
+        self.apps.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// Bytes the entries weigh now, after moka's pending maintenance (tests and metrics).
+    /// Bytes the entries weigh now (tests and metrics).
     pub fn weighted_bytes(&self) -> u64 {
-        self.entries.run_pending_tasks();
-        self.entries.weighted_size()
+        self.entries.weight()
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dyopen_core::app::AppId;
     use dyopen_core::clock::{ManualClock, Timestamp};
-    use dyopen_core::link::Host;
 
     fn link(query: &str, expires_at: i64) -> Link {
         Link {
@@ -222,51 +282,71 @@ mod tests {
         }
     }
 
+    fn cache(budget: u64, now: i64) -> (LinkCache, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(now)));
+        (LinkCache::new(budget, clock.clone()), clock)
+    }
+
     #[test]
     fn an_entry_keeps_what_the_redirect_and_landing_page_need() {
+        let (c, _) = cache(1 << 20, 0);
         let l = link(r#"{"id":"7"}"#, 100);
-        let c = CachedLink::new(&l, "Shop");
-        assert_eq!(c.app_name(), "Shop");
-        assert_eq!(c.path(), "pages/index/index");
-        assert_eq!(c.scheme_url(), l.scheme_url());
-        assert_eq!(c.location, l.scheme_url().as_str());
+        let cached = c.cached(&l, "Shop");
+        assert_eq!(cached.app_name(), "Shop");
+        assert_eq!(cached.path(), "pages/index/index");
+        assert_eq!(cached.scheme_url(), l.scheme_url());
+        assert_eq!(cached.location(), l.scheme_url().as_str());
+        assert!(
+            Arc::ptr_eq(&cached.app, &c.cached(&link("{}", 1), "Shop").app),
+            "the links of an app share it"
+        );
     }
 
     #[test]
     fn the_weight_grows_with_the_query() {
-        let small = entry_weight(&Some(Arc::new(CachedLink::new(&link("{}", 1), "a"))));
+        let (c, _) = cache(1 << 20, 0);
+        let small = entry_weight(&Entry::Found(c.cached(&link("{}", 1), "a")));
         let q = format!(r#"{{"k":"{}"}}"#, "x".repeat(1000));
-        let big = entry_weight(&Some(Arc::new(CachedLink::new(&link(&q, 1), "a"))));
-        assert!(small < 700, "{small}");
+        let big = entry_weight(&Entry::Found(c.cached(&link(&q, 1), "a")));
+        assert!(small <= 200, "{small}");
         assert!(big >= small + 1000, "{small} {big}");
-        assert_eq!(entry_weight(&None), MOKA_ENTRY_OVERHEAD as u32);
+        assert_eq!(
+            entry_weight(&Entry::Missing { until_ms: 0 }),
+            CACHE_ENTRY_OVERHEAD as u64
+        );
     }
 
     #[test]
-    fn entries_live_until_their_link_expires_by_the_clock() {
-        let clock = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(1_000)));
-        let expiry = LinkExpiry {
-            clock: clock.clone(),
-        };
-        let live = Some(Arc::new(CachedLink::new(&link("{}", 4_600), "a")));
-        assert_eq!(expiry.ttl(&live), Duration::from_secs(3_600));
-        assert_eq!(expiry.ttl(&None), NEGATIVE_TTL);
-        clock.set(Timestamp::from_secs(5_000));
-        assert_eq!(expiry.ttl(&live), NEGATIVE_TTL, "already expired");
+    fn entries_are_swept_once_their_link_expired_and_negative_ones_soon() {
+        let (c, clock) = cache(1 << 20, 1_000);
+        let fresh = link("{}", 1_000 + 3_600);
+        let expired = link("{}", 900);
+        c.put(&fresh, "a");
+        c.put(&expired, "a");
+        assert_eq!(c.cached(&fresh, "a").sweep_after, 3_600);
+        assert_eq!(
+            u64::from(c.cached(&expired, "a").sweep_after),
+            NEGATIVE_TTL.as_secs(),
+            "an expired link is kept only as long as a negative entry"
+        );
         clock.set(Timestamp::from_secs(-100_000_000));
-        assert_eq!(expiry.ttl(&live), MAX_ENTRY_TTL);
+        assert_eq!(
+            u64::from(c.cached(&fresh, "a").sweep_after),
+            MAX_ENTRY_TTL.as_secs()
+        );
+        c.sweep();
+        assert_eq!(c.len(), 2, "nothing is due yet");
     }
 
     #[test]
     fn the_cache_stays_within_its_byte_budget() {
-        let clock: Arc<dyn Clock> = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(0)));
         let budget = 256 << 10;
-        let cache = LinkCache::new(budget, clock);
+        let (c, _) = cache(budget, 0);
         let q = format!(r#"{{"k":"{}"}}"#, "x".repeat(1000));
         for _ in 0..2_000 {
-            cache.put(&link(&q, 3_600), "app");
+            c.put(&link(&q, 3_600), "app");
         }
-        let used = cache.weighted_bytes();
+        let used = c.weighted_bytes();
         assert!(used <= budget, "{used} > {budget}");
         assert!(used > budget / 2, "the cache is used: {used}");
     }

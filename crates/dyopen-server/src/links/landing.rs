@@ -58,9 +58,9 @@ pub fn landing(link: &CachedLink, url_link: &str, expires_at: &str) -> String {
 <p><a class=\"open\" href=\"{scheme}\">在抖音中打开 Open in Douyin</a></p>\
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
         name = escape(link.app_name()),
-        path = escape(link.path()),
+        path = escape(&link.path()),
         expires = escape(expires_at),
-        scheme = escape(link.scheme_url()),
+        scheme = escape(&link.scheme_url()),
         qr = qr_svg(url_link),
         url = escape(url_link),
     );

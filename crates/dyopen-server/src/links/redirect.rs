@@ -86,7 +86,7 @@ pub async fn resolve(
     (
         StatusCode::FOUND,
         [
-            (header::LOCATION, link.location.clone()),
+            (header::LOCATION, link.location()),
             (
                 header::CACHE_CONTROL,
                 header::HeaderValue::from_static("no-store"),

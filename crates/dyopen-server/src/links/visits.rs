@@ -1,10 +1,12 @@
-//! Visit counts: incremented in memory on the redirect path, flushed to the database in one
-//! transaction (a fixed number of statements, `LinkStore::add_link_visits`) by a background task
-//! every [`FLUSH_EVERY`], before the admin listing, and on shutdown. A crash loses at most the
-//! counts since the last flush, never a link; a failed flush is retried under its id, so its
-//! counts are written exactly once.
+//! Visit counts: incremented in memory on the redirect path, flushed to the database
+//! (`LinkStore::add_link_visits`: one appended row, however many codes) by a background task
+//! every [`FLUSH_EVERY`], before reads of totals, and on shutdown; added to the links' totals
+//! (`LinkStore::settle_link_visits`) every [`SETTLE_EVERY`] and before reads of totals. A crash
+//! loses at most the counts since the last flush, never a link; a failed flush is retried under
+//! its id, so its counts are written exactly once.
 
 use dashmap::DashMap;
+use dyopen_core::clock::{Clock, Timestamp};
 use dyopen_core::link::LinkCode;
 use dyopen_core::Store;
 use std::sync::Arc;
@@ -12,6 +14,9 @@ use std::time::Duration;
 
 /// Interval of the background flush.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
+/// Interval of the background settling of flushed counts into the links' totals: rare, so that
+/// a link visited every second has its row rewritten once per interval, not once per second.
+pub const SETTLE_EVERY: Duration = Duration::from_secs(300);
 
 /// A batch taken out of the pending counts and not yet known to be written, with its flush id.
 type Unsettled = (String, Vec<(LinkCode, i64)>);
@@ -48,10 +53,19 @@ impl VisitCounter {
             .collect()
     }
 
+    /// Flushes, then adds every flushed count to the links' totals: what a reader of totals
+    /// runs first (the admin listing). Failures are logged; the counts stay pending.
+    pub async fn settle(&self, store: &dyn Store, now: Timestamp) {
+        self.flush(store, now).await;
+        if let Err(e) = store.settle_link_visits().await {
+            tracing::warn!(error = %e, "settling visit counts failed; will retry");
+        }
+    }
+
     /// Writes the batch of an earlier failed flush (under its own id, so it counts once even if
-    /// that flush did commit), then the pending counts. A batch that fails is kept, with its id,
-    /// for the next flush; counts are never lost nor written twice.
-    pub async fn flush(&self, store: &dyn Store) {
+    /// that flush did commit), then the pending counts, as of `now`. A batch that fails is kept,
+    /// with its id, for the next flush; counts are never lost nor written twice.
+    pub async fn flush(&self, store: &dyn Store, now: Timestamp) {
         let mut unsettled = self.unsettled.lock().await;
         // At most the unsettled batch, then the pending counts.
         for _ in 0..2 {
@@ -65,7 +79,7 @@ impl VisitCounter {
                     (format!("{:032x}", rand::random::<u128>()), batch)
                 }
             };
-            if let Err(e) = store.add_link_visits(&id, &batch).await {
+            if let Err(e) = store.add_link_visits(&id, now, &batch).await {
                 tracing::warn!(error = %e, links = batch.len(), "visit flush failed; will retry");
                 *unsettled = Some((id, batch));
                 return;
@@ -73,21 +87,32 @@ impl VisitCounter {
         }
     }
 
-    /// Flushes every [`FLUSH_EVERY`]; when `stop` fires (or its sender is dropped), flushes a
-    /// last time and returns. Stopping this way never cuts a flush in half.
+    /// Flushes every [`FLUSH_EVERY`] and settles every [`SETTLE_EVERY`], times from `clock`;
+    /// when `stop` fires (or its sender is dropped), flushes a last time and returns. Stopping
+    /// this way never cuts a flush in half.
     pub async fn run_flusher(
         self: Arc<Self>,
         store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
         mut stop: tokio::sync::oneshot::Receiver<()>,
     ) {
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let settle_every = (SETTLE_EVERY.as_secs() / FLUSH_EVERY.as_secs()).max(1);
+        let mut ticks = 0u64;
         loop {
             tokio::select! {
-                _ = tick.tick() => self.flush(store.as_ref()).await,
+                _ = tick.tick() => {
+                    ticks += 1;
+                    if ticks % settle_every == 0 {
+                        self.settle(store.as_ref(), clock.now()).await;
+                    } else {
+                        self.flush(store.as_ref(), clock.now()).await;
+                    }
+                }
                 _ = &mut stop => break,
             }
         }
-        self.flush(store.as_ref()).await;
+        self.flush(store.as_ref(), clock.now()).await;
     }
 }

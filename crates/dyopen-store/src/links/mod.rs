@@ -10,6 +10,7 @@ pub(crate) use writer::{spawn_writer, LinkWriter};
 use crate::{backend_err, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
+use dyopen_core::clock::Timestamp;
 use dyopen_core::link::{Host, Link, LinkCode, LinkError, NewLink};
 use dyopen_core::store::LinkStore;
 use dyopen_core::StoreError;
@@ -102,9 +103,14 @@ impl LinkStore for SqlStore {
     async fn add_link_visits(
         &self,
         flush_id: &str,
+        at: Timestamp,
         visits: &[(LinkCode, i64)],
     ) -> Result<(), StoreError> {
-        visits::add(self, flush_id, visits).await
+        visits::add(self, flush_id, at, visits).await
+    }
+
+    async fn settle_link_visits(&self) -> Result<u64, StoreError> {
+        visits::settle(self).await
     }
 }
 

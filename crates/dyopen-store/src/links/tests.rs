@@ -194,9 +194,13 @@ async fn a_visit_flush_counts_exactly_once_per_id_across_many_codes() {
             .collect();
         let expected: i64 = visits[..n].iter().map(|(_, v)| v).sum();
         let id = receipts::new_id();
-        db.store.add_link_visits(&id, &visits).await.expect("flush");
+        let at = dyopen_core::clock::Timestamp::from_secs(0);
         db.store
-            .add_link_visits(&id, &visits)
+            .add_link_visits(&id, at, &visits)
+            .await
+            .expect("flush");
+        db.store
+            .add_link_visits(&id, at, &visits)
             .await
             .expect("same flush again");
         let total = |store: &SqlStore| {
@@ -207,12 +211,20 @@ async fn a_visit_flush_counts_exactly_once_per_id_across_many_codes() {
                 all.iter().map(|l| l.visits).sum::<i64>()
             }
         };
+        assert_eq!(total(&db.store).await, 0, "recorded, not yet settled");
+        assert_eq!(db.store.settle_link_visits().await.expect("settle"), 1);
         assert_eq!(total(&db.store).await, expected, "once per flush id");
         db.store
-            .add_link_visits(&receipts::new_id(), &visits[..2])
+            .add_link_visits(&id, at, &visits)
+            .await
+            .expect("the same flush after settling");
+        db.store
+            .add_link_visits(&receipts::new_id(), at, &visits[..2])
             .await
             .expect("another flush");
+        assert_eq!(db.store.settle_link_visits().await.expect("settle"), 1);
         assert_eq!(total(&db.store).await, expected + visits[0].1 + visits[1].1);
+        assert_eq!(db.store.settle_link_visits().await.expect("settle"), 0);
         db.close().await;
     }
 }

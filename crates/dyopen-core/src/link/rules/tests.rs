@@ -150,3 +150,24 @@ fn parameter_errors_expose_their_detail() {
         "参数填写错误:query第5个字符' '不合法(位置从0开始)"
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn the_page_path_comes_back_out_of_the_encoded_start_page(
+        path in "[A-Za-z0-9_.-]{1,8}(/[A-Za-z0-9_.-]{1,8}){0,4}",
+        value in "[A-Za-z0-9?/%=&]{0,12}",
+    ) {
+        let query = serde_json::json!({"k": value}).to_string();
+        let link = Link {
+            code: LinkCode::generate(),
+            appid: crate::app::AppId::parse("tt0123456789abcdef").expect("appid"),
+            host: Host::Douyin,
+            path: path.clone(),
+            query,
+            created_at: 0,
+            expires_at: 1,
+            visits: 0,
+        };
+        proptest::prop_assert_eq!(path_of_encoded_start_page(&link.encoded_start_page()), path);
+    }
+}
