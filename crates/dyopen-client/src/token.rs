@@ -2,7 +2,7 @@
 //! other calls use.
 
 use crate::auth::TokenKind;
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::transport::Call;
@@ -29,7 +29,7 @@ impl Client {
             grant_type: Some(GRANT.to_owned()),
         };
         let call =
-            Call::new(Host::Toutiao, "/api/apps/v2/token", Family::V2Token, &req)?.idempotent();
+            Call::new(dyopen_wire::paths::V2_TOKEN, Family::V2Token, &req)?.idempotent();
         let res: V2TokenResponse = self.call_anonymous(call).await?;
         Ok(res.data)
     }
@@ -54,8 +54,7 @@ impl Client {
             grant_type: Some(GRANT.to_owned()),
         };
         let call = Call::new(
-            Host::Douyin,
-            "/oauth/client_token/",
+            dyopen_wire::paths::CLIENT_TOKEN,
             Family::ClientToken,
             &req,
         )?

@@ -9,12 +9,14 @@
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 //! - [`redact`]: passwords out of printed connection URLs.
+//! - [`secrets`]: which fields carry secrets, masked in recordings and ignored by replay.
 
 pub mod app;
 pub mod clock;
 pub mod ids;
 pub mod link;
 pub mod redact;
+pub mod secrets;
 pub mod region;
 pub mod store;
 pub mod task;
