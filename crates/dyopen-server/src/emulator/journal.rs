@@ -155,6 +155,7 @@ mod tests {
             request: Value::Null,
             response: Value::Null,
             injected_fault: false,
+            replayed: false,
         }
     }
 

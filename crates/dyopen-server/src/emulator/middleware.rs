@@ -90,11 +90,20 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     );
     let at_ms = state.clock.now().millis();
     let fault = emu.faults().take(&path);
+    // `--replay`: a matching recording answers instead of the emulator (faults still win).
+    let replayed = match (fault, emu.replay()) {
+        (None, Some(replay)) => replay.answer(&method, &path, &query, &bytes),
+        _ => None,
+    };
+    let is_replayed = replayed.is_some();
     let response = match fault {
-        None => {
-            next.run(Request::from_parts(parts, Body::from(bytes.clone())))
-                .await
-        }
+        None => match replayed {
+            Some(answer) => answer,
+            None => {
+                next.run(Request::from_parts(parts, Body::from(bytes.clone())))
+                    .await
+            }
+        },
         Some(FaultKind::SystemError) => {
             crate::api::error_for_path(&path, crate::api::OutOfBandError::System)
         }
@@ -137,6 +146,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         request,
         response: as_json_or_text(&rbytes),
         injected_fault: fault.is_some(),
+        replayed: is_replayed,
     });
     Response::from_parts(rparts, Body::from(rbytes))
 }

@@ -7,6 +7,7 @@ pub(crate) mod faults;
 pub(crate) mod fixture;
 pub(crate) mod journal;
 pub mod middleware;
+pub mod replay;
 pub(crate) mod reset;
 
 use crate::state::AppState;
@@ -14,11 +15,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use dyopen_core::clock::ManualClock;
 use dyopen_wire::emulator::Fixture;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 pub use faults::{FaultKind, Faults};
 pub use fixture::{apply_fixture, parse_fixture};
 pub use journal::Journal;
+pub use replay::Replay;
 
 /// Default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
@@ -32,6 +34,7 @@ pub struct Emulator {
     /// Pending injected faults.
     pub faults: Mutex<Faults>,
     startup_fixture: Mutex<Option<Fixture>>,
+    replay: OnceLock<Replay>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -46,6 +49,7 @@ impl Emulator {
             journal: Mutex::new(Journal::new(journal_capacity)),
             faults: Mutex::new(Faults::default()),
             startup_fixture: Mutex::new(None),
+            replay: OnceLock::new(),
         }
     }
     /// Remembers the start-up fixture (`--seed-file`): a reset loads it again.
@@ -55,6 +59,14 @@ impl Emulator {
     /// The start-up fixture, if any.
     pub fn startup_fixture(&self) -> Option<Fixture> {
         lock(&self.startup_fixture).clone()
+    }
+    /// Answers matching requests from these recordings (`--replay`); set once, at start.
+    pub fn set_replay(&self, replay: Replay) {
+        let _ = self.replay.set(replay);
+    }
+    /// The recordings being replayed, if any.
+    pub fn replay(&self) -> Option<&Replay> {
+        self.replay.get()
     }
     /// The journal, locked.
     pub fn journal(&self) -> MutexGuard<'_, Journal> {
