@@ -118,9 +118,8 @@ impl Client {
             query: Some(link.query.clone()),
             expire_time: Some(FlexInt(link.expire_time)),
         };
-        let res: OpenEnvelope<GenerateData> = self
-            .call(Call::new(GENERATE, Family::Open, &req)?)
-            .await?;
+        let res: OpenEnvelope<GenerateData> =
+            self.call(Call::new(GENERATE, Family::Open, &req)?).await?;
         Ok(res.data.url_link)
     }
 

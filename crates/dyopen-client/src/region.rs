@@ -78,9 +78,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let res: CityEnvelope = self
-            .call(Call::new(ADD, Family::City, &req)?)
-            .await?;
+        let res: CityEnvelope = self.call(Call::new(ADD, Family::City, &req)?).await?;
         res.data_id
             .filter(|d| !d.is_empty())
             .ok_or_else(|| Error::Decode(format!("{ADD}: success without data_id")))
@@ -100,9 +98,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let _: CityEnvelope = self
-            .call(Call::new(DELETE, Family::City, &req)?)
-            .await?;
+        let _: CityEnvelope = self.call(Call::new(DELETE, Family::City, &req)?).await?;
         Ok(())
     }
 
@@ -125,9 +121,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let _: CityEnvelope = self
-            .call(Call::new(MODIFY, Family::City, &req)?)
-            .await?;
+        let _: CityEnvelope = self.call(Call::new(MODIFY, Family::City, &req)?).await?;
         Ok(())
     }
 }

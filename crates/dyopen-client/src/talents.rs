@@ -136,9 +136,8 @@ impl Client {
                 douyin_ids: chunk.to_vec(),
                 third_appid: update.third_appid.clone(),
             };
-            let res: TalentsEnvelope<UpdateOrientTalentsData> = self
-                .call(Call::new(PATH, Family::Talents, &req)?)
-                .await?;
+            let res: TalentsEnvelope<UpdateOrientTalentsData> =
+                self.call(Call::new(PATH, Family::Talents, &req)?).await?;
             on_chunk(&res.data.update_info_list);
             all.extend(res.data.update_info_list);
         }

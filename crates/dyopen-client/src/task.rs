@@ -67,9 +67,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn task_add(&self, req: &AddTaskRequest) -> Result<u64> {
-        let res: OpenEnvelope<TaskIdData> = self
-            .call(Call::new(ADD_TASK, Family::Open, req)?)
-            .await?;
+        let res: OpenEnvelope<TaskIdData> =
+            self.call(Call::new(ADD_TASK, Family::Open, req)?).await?;
         Ok(res.data.task_id.0)
     }
 

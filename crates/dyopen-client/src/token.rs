@@ -28,8 +28,7 @@ impl Client {
             secret: Some(secret.to_owned()),
             grant_type: Some(GRANT.to_owned()),
         };
-        let call =
-            Call::new(dyopen_wire::paths::V2_TOKEN, Family::V2Token, &req)?.idempotent();
+        let call = Call::new(dyopen_wire::paths::V2_TOKEN, Family::V2Token, &req)?.idempotent();
         let res: V2TokenResponse = self.call_anonymous(call).await?;
         Ok(res.data)
     }
@@ -53,12 +52,8 @@ impl Client {
             client_secret: Some(client_secret.to_owned()),
             grant_type: Some(GRANT.to_owned()),
         };
-        let call = Call::new(
-            dyopen_wire::paths::CLIENT_TOKEN,
-            Family::ClientToken,
-            &req,
-        )?
-        .idempotent();
+        let call =
+            Call::new(dyopen_wire::paths::CLIENT_TOKEN, Family::ClientToken, &req)?.idempotent();
         let res: ClientTokenResponse = self.call_anonymous(call).await?;
         Ok(res.data)
     }

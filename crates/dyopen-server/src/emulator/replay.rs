@@ -286,8 +286,18 @@ mod tests {
         assert_eq!(a, b);
         let c = Key::of("POST", "/api/x", "", &Body::Json(json!({"b": 2, "a": []})));
         assert_ne!(a, c);
-        let form = Key::of("POST", "/t", "", &Body::Text("b=2&client_secret=***&a=1".into()));
-        let live = Key::of("POST", "/t", "", &Body::from_bytes(b"a=1&b=2&client%5Fsecret=s"));
+        let form = Key::of(
+            "POST",
+            "/t",
+            "",
+            &Body::Text("b=2&client_secret=***&a=1".into()),
+        );
+        let live = Key::of(
+            "POST",
+            "/t",
+            "",
+            &Body::from_bytes(b"a=1&b=2&client%5Fsecret=s"),
+        );
         assert_eq!(form, live);
     }
 

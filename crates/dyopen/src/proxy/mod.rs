@@ -174,7 +174,9 @@ pub async fn run(args: ProxyArgs) -> anyhow::Result<()> {
         toutiao: check_upstream(&args.toutiao_upstream)?,
         recorder: Recorder::open(&args.record)?,
     });
-    let app = axum::Router::new().fallback(forward).with_state(proxy.clone());
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state(proxy.clone());
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

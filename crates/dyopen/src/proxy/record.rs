@@ -40,8 +40,8 @@ pub fn body(bytes: &[u8], content_type: Option<&str>) -> Body {
             Body::Json(v)
         }
         Body::Text(text) => {
-            let form = content_type
-                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+            let form =
+                content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
             if form {
                 Body::Text(mask_pairs(&text))
             } else if mentions_secret(&text) {
@@ -100,7 +100,8 @@ impl Recorder {
         let name = exchange.file_name();
         let text = serde_json::to_vec_pretty(&exchange)?;
         let tmp = self.dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text).map_err(|e| anyhow::anyhow!("writing {}: {e}", tmp.display()))?;
+        std::fs::write(&tmp, text)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, self.dir.join(&name))
             .map_err(|e| anyhow::anyhow!("writing {name}: {e}"))?;
         Ok(name)
@@ -120,13 +121,18 @@ mod tests {
         );
         assert_eq!(
             json,
-            Body::Json(json!({"access_token": "***", "nested": {"Client_Secret": "***"}, "appid": "tt1"}))
+            Body::Json(
+                json!({"access_token": "***", "nested": {"Client_Secret": "***"}, "appid": "tt1"})
+            )
         );
         let form = body(
             b"client_key=tt1&client%5Fsecret=s3cret",
             Some("application/x-www-form-urlencoded; charset=utf-8"),
         );
-        assert_eq!(form, Body::Text("client_key=tt1&client%5Fsecret=***".into()));
+        assert_eq!(
+            form,
+            Body::Text("client_key=tt1&client%5Fsecret=***".into())
+        );
         assert_eq!(
             body(b"{\"access_token\": \"08abc\"", None),
             Body::Text(WITHHELD.into())

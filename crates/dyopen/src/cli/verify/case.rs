@@ -7,7 +7,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The case groups (`--only`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// Token endpoints (SPEC §3).
@@ -80,13 +82,22 @@ pub enum Effect {
     /// Nothing.
     None,
     /// A binding of `region` at `path` (`""` whole) was added.
-    BindingAdded { path: &'static str, region: &'static str },
+    BindingAdded {
+        path: &'static str,
+        region: &'static str,
+    },
     /// The binding at `path` was moved to `region`: the target is locked for 7 days.
-    BindingModified { path: &'static str, region: &'static str },
+    BindingModified {
+        path: &'static str,
+        region: &'static str,
+    },
     /// The binding at `path` was deleted.
     BindingDeleted { path: &'static str },
     /// A task was created; its id is the variable `var`, its first talents `talents`.
-    TaskCreated { var: &'static str, talents: &'static [&'static str] },
+    TaskCreated {
+        var: &'static str,
+        talents: &'static [&'static str],
+    },
     /// Talents of the task in `var` were added or cancelled (per `update_info_list`).
     Talents { var: &'static str },
     /// The task in `var` was terminated.
@@ -177,11 +188,7 @@ fn fill_str(s: &str, vars: &Vars) -> Result<Value, String> {
 impl Req {
     /// The request with its templates filled and its token placed.
     pub fn build(&self, vars: &Vars) -> Result<RawRequest, String> {
-        let token = |name: &str| {
-            vars.get(name)
-                .map(var_text)
-                .ok_or_else(|| name.to_owned())
-        };
+        let token = |name: &str| vars.get(name).map(var_text).ok_or_else(|| name.to_owned());
         let mut body = match &self.body {
             Template::Empty => RawBody::Empty,
             Template::Json(v) => RawBody::Json(fill(v, vars)?),
@@ -233,14 +240,22 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let filled = fill(&json!({"a": "$now", "b": "x{appid}y", "c": ["{not a var}"]}), &vars);
-        assert_eq!(filled, Ok(json!({"a": 100, "b": "xtt1y", "c": ["{not a var}"]})));
+        let filled = fill(
+            &json!({"a": "$now", "b": "x{appid}y", "c": ["{not a var}"]}),
+            &vars,
+        );
+        assert_eq!(
+            filled,
+            Ok(json!({"a": 100, "b": "xtt1y", "c": ["{not a var}"]}))
+        );
         assert_eq!(fill(&json!("$task_id"), &vars), Err("task_id".to_owned()));
     }
 
     #[test]
     fn tokens_go_where_the_case_says() {
-        let vars: Vars = [("v2_token".to_owned(), json!("08ab"))].into_iter().collect();
+        let vars: Vars = [("v2_token".to_owned(), json!("08ab"))]
+            .into_iter()
+            .collect();
         let req = Req {
             method: "POST",
             path: "/p",
@@ -248,8 +263,17 @@ mod tests {
             body: Template::Json(json!({"a": 1})),
         };
         let built = req.build(&vars).expect("built");
-        assert_eq!(built.body, RawBody::Json(json!({"a": 1, "access_token": "08ab"})));
-        let header = Req { token: Token::Header("v2_token"), ..req };
-        assert_eq!(header.build(&vars).expect("built").headers, vec![("access-token".to_owned(), "08ab".to_owned())]);
+        assert_eq!(
+            built.body,
+            RawBody::Json(json!({"a": 1, "access_token": "08ab"}))
+        );
+        let header = Req {
+            token: Token::Header("v2_token"),
+            ..req
+        };
+        assert_eq!(
+            header.build(&vars).expect("built").headers,
+            vec![("access-token".to_owned(), "08ab".to_owned())]
+        );
     }
 }

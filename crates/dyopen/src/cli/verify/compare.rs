@@ -43,7 +43,10 @@ impl Verdict {
 
     /// Whether it is a difference.
     pub fn differs(&self) -> bool {
-        matches!(self, Verdict::Shape(_) | Verdict::Code(_) | Verdict::Text(_))
+        matches!(
+            self,
+            Verdict::Shape(_) | Verdict::Code(_) | Verdict::Text(_)
+        )
     }
 }
 
@@ -88,18 +91,23 @@ impl Walk {
         self.found.push((kind, format!("{at}: {detail}")));
     }
 
+    fn shape_unless(&mut self, ok: bool, at: &str, detail: impl FnOnce() -> String) {
+        if !ok {
+            self.diff(Kind::Shape, at, detail());
+        }
+    }
+
     fn compare(&mut self, at: &str, key: &str, want: &Value, got: &Value) {
         match (want, got) {
             (Value::String(m), got) if SCALAR_MARKERS.contains(&m.as_str()) => {
-                if !is_scalar(got) {
-                    self.diff(Kind::Shape, at, format!("{m} expected, got {}", type_name(got)));
-                }
+                let ok = is_scalar(got);
+                self.shape_unless(ok, at, || format!("{m} expected, got {}", type_name(got)));
             }
             (Value::String(m), got) if m == LIST_MARKER => {
                 let ok = got.as_array().is_some_and(|a| a.iter().all(is_scalar));
-                if !ok {
-                    self.diff(Kind::Shape, at, format!("a list of ids expected, got {}", show(got)));
-                }
+                self.shape_unless(ok, at, || {
+                    format!("a list of ids expected, got {}", show(got))
+                });
             }
             (Value::Object(w), Value::Object(g)) => {
                 for (k, wv) in w {
@@ -129,7 +137,12 @@ impl Walk {
             (w, g) if type_name(w) != type_name(g) => self.diff(
                 Kind::Shape,
                 at,
-                format!("{} expected, got {} {}", type_name(w), type_name(g), show(g)),
+                format!(
+                    "{} expected, got {} {}",
+                    type_name(w),
+                    type_name(g),
+                    show(g)
+                ),
             ),
             (w, g) if w != g => {
                 let kind = if CODE_FIELDS.contains(&key) {
@@ -201,7 +214,9 @@ mod tests {
         let shape = json!({"err_no": 10100, "err_msg": "b"});
         assert!(matches!(verdict(want.clone(), text), Verdict::Text(_)));
         assert!(matches!(verdict(want.clone(), code), Verdict::Code(_)));
-        assert!(matches!(verdict(want.clone(), shape), Verdict::Shape(d) if d.contains("/log_id: missing")));
+        assert!(
+            matches!(verdict(want.clone(), shape), Verdict::Shape(d) if d.contains("/log_id: missing"))
+        );
         let extra = json!({"err_no": 10001, "err_msg": "a", "log_id": "x", "more": 1});
         assert!(matches!(verdict(want, extra), Verdict::Shape(_)));
     }
@@ -210,6 +225,9 @@ mod tests {
     fn status_counts_as_shape_and_any_body_as_same() {
         assert!(matches!(compare(200, None, 404, b""), Verdict::Shape(_)));
         assert_eq!(compare(404, None, 404, b"<html>"), Verdict::Same);
-        assert!(matches!(compare(200, Some(&json!({})), 200, b"<html>"), Verdict::Shape(_)));
+        assert!(matches!(
+            compare(200, Some(&json!({})), 200, b"<html>"),
+            Verdict::Shape(_)
+        ));
     }
 }

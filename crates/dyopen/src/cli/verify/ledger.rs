@@ -133,10 +133,18 @@ impl Ledger {
         let v2_token = var_text(vars, "v2_token").unwrap_or_default();
         let appid = var_text(vars, "appid").unwrap_or_default();
         let mut out = Vec::new();
-        for (path, b) in self.bindings.iter().filter(|(_, b)| b.modified_at.is_none()) {
+        for (path, b) in self
+            .bindings
+            .iter()
+            .filter(|(_, b)| b.modified_at.is_none())
+        {
             let body = json!({"region_id": b.region, "path": path});
             out.push(Removal {
-                what: format!("delete the binding of {} to {}", target_text(path), b.region),
+                what: format!(
+                    "delete the binding of {} to {}",
+                    target_text(path),
+                    b.region
+                ),
                 req: RawRequest::post(REGION_DELETE, RawBody::Json(body))
                     .header("access-token", client_token.clone()),
             });
@@ -188,23 +196,66 @@ mod tests {
     fn removes_what_was_only_added_and_keeps_what_was_modified() {
         let vars: Vars = [("task_id".to_owned(), json!("7"))].into_iter().collect();
         let mut l = Ledger::default();
-        l.apply(&Effect::BindingAdded { path: "a", region: "440300" }, &json!({}), &vars, 0);
-        l.apply(&Effect::BindingAdded { path: "b", region: "440300" }, &json!({}), &vars, 0);
-        l.apply(&Effect::BindingModified { path: "b", region: "440400" }, &json!({}), &vars, 10);
-        l.apply(&Effect::TaskCreated { var: "task_id", talents: &["t0"] }, &json!({}), &vars, 0);
+        l.apply(
+            &Effect::BindingAdded {
+                path: "a",
+                region: "440300",
+            },
+            &json!({}),
+            &vars,
+            0,
+        );
+        l.apply(
+            &Effect::BindingAdded {
+                path: "b",
+                region: "440300",
+            },
+            &json!({}),
+            &vars,
+            0,
+        );
+        l.apply(
+            &Effect::BindingModified {
+                path: "b",
+                region: "440400",
+            },
+            &json!({}),
+            &vars,
+            10,
+        );
+        l.apply(
+            &Effect::TaskCreated {
+                var: "task_id",
+                talents: &["t0"],
+            },
+            &json!({}),
+            &vars,
+            0,
+        );
         let added = json!({"data": {"update_info_list": [
             {"douyin_id": "x", "update_result": "请求成功,已添加"},
             {"douyin_id": "t0", "update_result": "请求成功,已取消"},
             {"douyin_id": "y", "update_result": "请求失败,抖音号不合法"}]}});
         l.apply(&Effect::Talents { var: "task_id" }, &added, &vars, 0);
         let whats: Vec<String> = l.removals(&vars).into_iter().map(|r| r.what).collect();
-        assert_eq!(whats, vec![
-            "delete the binding of page a to 440300",
-            "cancel 1 talent(s) of task 7",
-            "terminate task 7",
-        ]);
-        assert_eq!(l.kept(), vec![("b".to_owned(), "440400".to_owned(), 10 + THROTTLE_SECS)]);
-        l.apply(&Effect::TaskTerminated { var: "task_id" }, &json!({}), &vars, 0);
+        assert_eq!(
+            whats,
+            vec![
+                "delete the binding of page a to 440300",
+                "cancel 1 talent(s) of task 7",
+                "terminate task 7",
+            ]
+        );
+        assert_eq!(
+            l.kept(),
+            vec![("b".to_owned(), "440400".to_owned(), 10 + THROTTLE_SECS)]
+        );
+        l.apply(
+            &Effect::TaskTerminated { var: "task_id" },
+            &json!({}),
+            &vars,
+            0,
+        );
         assert_eq!(l.removals(&vars).len(), 1);
     }
 }

@@ -80,8 +80,12 @@ impl VerifyCmd {
     fn bases(&self) -> anyhow::Result<(String, String)> {
         if self.target == "platform" {
             return Ok((
-                self.douyin_url.clone().unwrap_or_else(|| DOUYIN_BASE_URL.into()),
-                self.toutiao_url.clone().unwrap_or_else(|| TOUTIAO_BASE_URL.into()),
+                self.douyin_url
+                    .clone()
+                    .unwrap_or_else(|| DOUYIN_BASE_URL.into()),
+                self.toutiao_url
+                    .clone()
+                    .unwrap_or_else(|| TOUTIAO_BASE_URL.into()),
             ));
         }
         if self.douyin_url.is_some() || self.toutiao_url.is_some() {

@@ -72,7 +72,11 @@ fn brief(shown: &Shown) -> String {
         .find_map(|p| b.pointer(p).filter(|v| v.is_number()));
     let text = ["/err_msg", "/err_tips", "/data/description", "/message"]
         .iter()
-        .find_map(|p| b.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty()));
+        .find_map(|p| {
+            b.pointer(p)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        });
     let mut out = shown.status.map(|s| s.to_string()).unwrap_or_default();
     if let Some(c) = code {
         out.push(' ');
@@ -139,10 +143,7 @@ impl Report {
                 k.deletable_from_text
             ));
         }
-        out.push_str(&format!(
-            "\nlink quota spent: {}",
-            self.link_quota["spent"]
-        ));
+        out.push_str(&format!("\nlink quota spent: {}", self.link_quota["spent"]));
         if let Some(why) = &self.stopped {
             out.push_str(&format!("\nstopped early: {why}"));
         }

@@ -174,7 +174,9 @@ impl Runner {
         };
         let req = match (case.req.build(&self.vars), expected_body) {
             (Err(missing), _) | (_, Some(Err(missing))) => {
-                outcome.verdict = Verdict::Skipped(format!("needs {missing}, which an earlier case did not give"));
+                outcome.verdict = Verdict::Skipped(format!(
+                    "needs {missing}, which an earlier case did not give"
+                ));
                 return Ok(outcome);
             }
             (Ok(req), _) => req,

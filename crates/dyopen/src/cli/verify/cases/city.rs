@@ -14,13 +14,25 @@ const T: Token = Token::Header("client_token");
 
 /// The pages the 10-path cap rows bind beside the two seed pages, and the 11th.
 const MORE_PAGES: [&str; 8] = [
-    "verify/page/3", "verify/page/4", "verify/page/5", "verify/page/6",
-    "verify/page/7", "verify/page/8", "verify/page/9", "verify/page/10",
+    "verify/page/3",
+    "verify/page/4",
+    "verify/page/5",
+    "verify/page/6",
+    "verify/page/7",
+    "verify/page/8",
+    "verify/page/9",
+    "verify/page/10",
 ];
 const ELEVENTH: &str = "verify/page/11";
 const MORE_IDS: [&str; 8] = [
-    "city.cap.page_3", "city.cap.page_4", "city.cap.page_5", "city.cap.page_6",
-    "city.cap.page_7", "city.cap.page_8", "city.cap.page_9", "city.cap.page_10",
+    "city.cap.page_3",
+    "city.cap.page_4",
+    "city.cap.page_5",
+    "city.cap.page_6",
+    "city.cap.page_7",
+    "city.cap.page_8",
+    "city.cap.page_9",
+    "city.cap.page_10",
 ];
 
 fn ok() -> Expect {
@@ -42,7 +54,11 @@ fn delete(region: &str, path: &str) -> crate::cli::verify::case::Req {
     post(REGION_DELETE, T, json!({"region_id": region, "path": path}))
 }
 fn modify(from: &str, to: &str, path: &str) -> crate::cli::verify::case::Req {
-    post(REGION_MODIFY, T, json!({"origin_region": from, "current_region": to, "path": path}))
+    post(
+        REGION_MODIFY,
+        T,
+        json!({"origin_region": from, "current_region": to, "path": path}),
+    )
 }
 
 const BOUND: &str = "当前小程序或页面已绑定该区域";

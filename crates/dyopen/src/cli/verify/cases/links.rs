@@ -22,10 +22,18 @@ fn legacy_refused(code: i64, text: &str) -> Expect {
     answer(json!({"err_no": code, "err_tips": text, "url_link": ""}))
 }
 fn v1(path: &str, expire: &str) -> Req {
-    post(LINK_GENERATE, T, json!({"app_id": "$appid", "app_name": "douyin", "path": path, "query": QUERY, "expire_time": expire}))
+    post(
+        LINK_GENERATE,
+        T,
+        json!({"app_id": "$appid", "app_name": "douyin", "path": path, "query": QUERY, "expire_time": expire}),
+    )
 }
 fn legacy(token: Token, app_name: &str, path: &str, query: &str, expire: &str) -> Req {
-    post(LINK_GENERATE_LEGACY, token, json!({"ma_app_id": "$appid", "app_name": app_name, "path": path, "query": query, "expire_time": expire}))
+    post(
+        LINK_GENERATE_LEGACY,
+        token,
+        json!({"ma_app_id": "$appid", "app_name": app_name, "path": path, "query": query, "expire_time": expire}),
+    )
 }
 
 const EXPIRE_RANGE: &str = "到期时间不在范围内";

@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 
 const G: Group = Group::Tasks;
 const T: Token = Token::Header("client_token");
-const ELEVEN: [&str; 11] = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11"];
+const ELEVEN: [&str; 11] = [
+    "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+];
 
 fn open(data: Value) -> Expect {
     answer(json!({"err_no": 0, "err_msg": "", "log_id": "<log_id>", "data": data}))
@@ -25,26 +27,39 @@ fn results(items: &[(&str, &str)]) -> Expect {
         .iter()
         .map(|(id, r)| json!({"douyin_id": id, "update_result": r}))
         .collect();
-    answer(json!({"error": 0, "message": "success", "log_id": "<log_id>", "data": {"update_info_list": list}}))
+    answer(
+        json!({"error": 0, "message": "success", "log_id": "<log_id>", "data": {"update_info_list": list}}),
+    )
 }
 fn talents_refused(code: i64, text: &str) -> Expect {
     answer(json!({"error": code, "message": text, "log_id": "<log_id>", "data": {}}))
 }
 /// The seed's talents body (token in the body, `task_id` a JSON integer) on the task in `var`.
 fn talents(var: &str, op: i64, ids: &[&str]) -> Req {
-    talents_with(Token::Body("v2_token"), json!({"appid": "$appid", "task_id": format!("${var}_int"), "op_type": op, "douyin_ids": ids}))
+    talents_with(
+        Token::Body("v2_token"),
+        json!({"appid": "$appid", "task_id": format!("${var}_int"), "op_type": op, "douyin_ids": ids}),
+    )
 }
 fn talents_with(token: Token, body: Value) -> Req {
     post(TALENTS_UPDATE, token, body)
 }
 fn new_task(first_talent: &str) -> Req {
-    post(TASK_ADD, T, json!({
-        "task_name": "dyopen verify", "task_settle_type": 1, "page_type": 0, "start_page": "$page",
-        "task_start_time": "$now", "task_end_time": "$task_end", "douyin_ids": [first_talent],
-    }))
+    post(
+        TASK_ADD,
+        T,
+        json!({
+            "task_name": "dyopen verify", "task_settle_type": 1, "page_type": 0, "start_page": "$page",
+            "task_start_time": "$now", "task_end_time": "$task_end", "douyin_ids": [first_talent],
+        }),
+    )
 }
 fn status(var: &str, to: i64) -> Req {
-    post(TASK_UPDATE_STATUS, T, json!({"task_id": format!("${var}"), "task_status": to}))
+    post(
+        TASK_UPDATE_STATUS,
+        T,
+        json!({"task_id": format!("${var}"), "task_status": to}),
+    )
 }
 
 const ADDED: &str = "请求成功,已添加";

@@ -14,7 +14,9 @@ fn v2_refusal(code: i64, tips: &str) -> crate::cli::verify::case::Expect {
 }
 
 fn client_refusal(code: i64, text: &str) -> crate::cli::verify::case::Expect {
-    answer(json!({"data": {"access_token": "", "description": text, "error_code": code, "expires_in": 0}, "message": "error"}))
+    answer(
+        json!({"data": {"access_token": "", "description": text, "error_code": code, "expires_in": 0}, "message": "error"}),
+    )
 }
 
 #[rustfmt::skip] // A table: one row per case reads better than rustfmt's layout.
