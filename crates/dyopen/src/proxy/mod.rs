@@ -192,3 +192,24 @@ pub async fn run(args: ProxyArgs) -> anyhow::Result<()> {
         .await
         .context("serving")
 }
+
+#[cfg(test)]
+mod tests {
+    use dyopen_wire::paths::OPEN_API_PATHS;
+
+    const DOC: &str = include_str!("../../../../docs/fidelity.md");
+
+    #[test]
+    fn the_docs_path_to_host_table_is_the_code_s() {
+        for (path, host) in OPEN_API_PATHS {
+            let row = format!("| `{path}` | {} |", host.name());
+            assert!(DOC.contains(&row), "docs/fidelity.md lacks {row}");
+        }
+        let rows = DOC.lines().filter(|l| l.starts_with("| `/")).count();
+        assert_eq!(
+            rows,
+            OPEN_API_PATHS.len(),
+            "docs/fidelity.md lists other paths"
+        );
+    }
+}

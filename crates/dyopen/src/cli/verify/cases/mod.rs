@@ -79,3 +79,33 @@ fn answer(body: Value) -> Expect {
 fn status_only(status: u16) -> Expect {
     Expect { status, body: None }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const DOC: &str = include_str!("../../../../../../docs/fidelity.md");
+
+    #[test]
+    fn case_ids_are_unique_and_every_one_is_listed_in_the_docs() {
+        let cases = all();
+        let ids: BTreeSet<&str> = cases.iter().map(|c| c.id).collect();
+        assert_eq!(ids.len(), cases.len());
+        for id in ids {
+            let listed = DOC.contains(&format!("`{id}`"))
+                || (id.starts_with("city.cap.page_")
+                    && DOC.contains("`city.cap.page_3` … `city.cap.page_10`"));
+            assert!(listed, "docs/fidelity.md does not list {id}");
+        }
+    }
+
+    #[test]
+    fn every_generation_that_can_succeed_is_an_effect_the_plan_counts() {
+        let planned = all()
+            .iter()
+            .filter(|c| c.effect == Effect::LinkGenerated)
+            .count();
+        assert_eq!(planned, 2);
+    }
+}
