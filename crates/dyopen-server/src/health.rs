@@ -26,7 +26,7 @@ pub struct Health {
 }
 
 /// `GET /healthz`.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process answers", body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, description = "The process answers", body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -36,7 +36,7 @@ pub async fn healthz() -> Json<Health> {
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations", responses((status = 200, description = "The database answers", body = Health), (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     use crate::links::limiter::LimiterMode;
     // Both checks at once: each is bounded, the answer comes within 2 s.

@@ -92,11 +92,13 @@ impl Application {
         };
         let state = AppState::new(AppContext {
             store: Arc::new(store.clone()),
-            clock,
+            clock: clock.clone(),
             emulator: match (&manual, config.emulator) {
-                (Some(m), true) => {
-                    Some(Arc::new(Emulator::new(m.clone(), config.journal_capacity)))
-                }
+                (Some(m), true) => Some(Arc::new(Emulator::new(
+                    m.clone(),
+                    config.journal_capacity,
+                    config.limits.journal_bytes,
+                ))),
                 _ => None,
             },
             admin_token_hash: dyopen_core::app::AppSecret::presented(&config.admin_token)
@@ -104,7 +106,11 @@ impl Application {
                 .into(),
             public_base_url: public_base_url.trim_end_matches('/').into(),
             instance_hex: crate::http::LogId::instance_hex(addr.ip()).into(),
-            links: Arc::new(LinkRuntime::new(limiter)),
+            links: Arc::new(LinkRuntime::new(
+                limiter,
+                config.limits.link_cache_bytes,
+                clock.clone(),
+            )),
             limits: config.limits.clone(),
             emulator_remote: config.emulator && config.emulator_remote,
         });

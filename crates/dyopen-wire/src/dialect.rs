@@ -159,10 +159,25 @@ pub mod v2_token_codes {
     pub const BAD_GRANT_MSG: &str = "grant_type 不是 client_credential";
 }
 
-/// An empty JSON object, the `data` of an error answer.
+/// An empty JSON object, the `data` of an error answer. Its OpenAPI schema admits no property,
+/// which keeps an error envelope apart from a success envelope (see [`crate::answer`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Empty {}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Empty {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some("Always `{}` (the `data` of an error answer)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Empty {}
 
 /// Error body of the v2 token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,7 +301,7 @@ pub mod open_codes {
     pub const NO_CAPABILITY_MSG: &str = "应用未获得该能力";
 }
 
-/// Body of every v1/v2 answer; `data` is `{}` on errors.
+/// Success body of the v1/v2 dialect (errors: [`crate::answer::OpenError`], `data: {}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenEnvelope<T> {
@@ -301,7 +316,7 @@ pub struct OpenEnvelope<T> {
 }
 
 impl Dialect for Open {
-    type ErrorBody = OpenEnvelope<Empty>;
+    type ErrorBody = crate::answer::OpenError;
     const PARAM_CODE: i64 = open_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (open_codes::SYSTEM, "内部错误");
     fn param_message(problem: &ParamProblem) -> String {
@@ -315,7 +330,7 @@ impl Dialect for Open {
         format!("{}:{detail}", open_codes::PARAM_MSG)
     }
     fn error_body(code: i64, message: String, log_id: String) -> Self::ErrorBody {
-        OpenEnvelope {
+        crate::answer::OpenError {
             err_no: code,
             err_msg: message,
             log_id,
@@ -361,7 +376,7 @@ pub mod talents_codes {
     pub const BAD_COUNT_MSG: &str = "操作达人数量不合法,请调整后重试";
 }
 
-/// Body of every talents answer; `data` is `{}` on errors.
+/// Success body of the talents dialect (errors: [`crate::answer::TalentsError`], `data: {}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TalentsEnvelope<T> {
@@ -376,14 +391,14 @@ pub struct TalentsEnvelope<T> {
 }
 
 impl Dialect for Talents {
-    type ErrorBody = TalentsEnvelope<Empty>;
+    type ErrorBody = crate::answer::TalentsError;
     const PARAM_CODE: i64 = talents_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (talents_codes::SYSTEM, "Service Unavailable");
     fn param_message(problem: &ParamProblem) -> String {
         format!("{}:{}", talents_codes::PARAM_MSG, problem.detail())
     }
     fn error_body(code: i64, message: String, log_id: String) -> Self::ErrorBody {
-        TalentsEnvelope {
+        crate::answer::TalentsError {
             error: code,
             message,
             log_id,

@@ -31,8 +31,8 @@ pub struct ClockResponse {
     pub frozen: bool,
 }
 
-/// One journaled request and its answer (`GET /_emulator/v1/journal`). Secrets and tokens are
-/// masked as `***`.
+/// One journaled request and its answer (`GET /_emulator/v1/journal`). The value of every field
+/// whose decoded name contains `token`, `secret` or `password` is masked as `***`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalEntry {
@@ -53,10 +53,17 @@ pub struct JournalEntry {
     pub appid: Option<String>,
     /// HTTP status of the answer.
     pub status: u16,
-    /// Request body: JSON when it parsed, else text.
+    /// Request body: JSON when it was complete and parsed, else text: a body that is not JSON,
+    /// or one cut at `--journal-body-bytes` (then `request_truncated` is true).
     pub request: serde_json::Value,
-    /// Response body: JSON when it parsed, else text (truncated to 64 KiB).
+    /// Whether `request` is only the first `--journal-body-bytes` of the (masked) body.
+    #[serde(default)]
+    pub request_truncated: bool,
+    /// Response body, kept like `request`.
     pub response: serde_json::Value,
+    /// Whether `response` is only the first `--journal-body-bytes` of the (masked) body.
+    #[serde(default)]
+    pub response_truncated: bool,
     /// Whether an injected fault produced the answer.
     pub injected_fault: bool,
     /// Whether the answer was replayed from a recording (`dyopen serve --replay DIR`).
@@ -79,11 +86,17 @@ pub struct JournalPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaultRequest {
     /// Route path, e.g. `/api/product/v1/app_region_add/` (normalised like requests).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^/"))]
     pub path: String,
     /// `system_error` (the route's own system-error envelope), `timeout` (no answer for
     /// `delay_ms`, then HTTP 504), or `http_500`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(system_error|timeout|http_500)$")
+    )]
     pub err_kind: String,
     /// How many of the next calls fail (≥ 1).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub count: u32,
     /// For `timeout`: how long to hold the request (default 30000 ms, at most 600000).
     #[serde(default, skip_serializing_if = "Option::is_none")]

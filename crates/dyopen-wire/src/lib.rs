@@ -3,6 +3,7 @@
 //! No business logic and no I/O: serde structs whose field names copy the platform exactly,
 //! plus one [`Dialect`] per error envelope with its codes and texts.
 //!
+//! - [`answer`]: success-or-error unions of the dialects whose error `data` is `{}`.
 //! - [`dialect`]: the error envelopes (`err_no`/`err_msg`, `error`/`message`, …) and their codes.
 //! - [`ids`]: 19-digit ids accepted as JSON integers or decimal strings.
 //! - [`token`], [`region`], [`link`]: the open APIs, one module per family.
@@ -11,6 +12,7 @@
 //! - [`admin`], [`emulator`]: dyopen's own control plane.
 
 pub mod admin;
+pub mod answer;
 pub mod dialect;
 pub mod emulator;
 pub mod ids;

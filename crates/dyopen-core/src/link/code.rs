@@ -28,26 +28,30 @@ pub const CODE_DENYLIST: &[&str] = &[
     "logout",
 ];
 
-/// A link code: exactly [`CODE_LEN`] base62 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LinkCode(String);
+/// A link code: exactly [`CODE_LEN`] base62 characters, held inline (no heap allocation, so
+/// the link cache and the visit counter pay nothing beyond the key's 7 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LinkCode([u8; CODE_LEN]);
 
 impl LinkCode {
     /// Parses a code; `None` unless it has the shape of one (denylisted words never do).
     pub fn parse(s: &str) -> Option<Self> {
-        let ok = s.len() == CODE_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric());
-        (ok && !is_denied(s)).then(|| Self(s.to_owned()))
+        let bytes: [u8; CODE_LEN] = s.as_bytes().try_into().ok()?;
+        let ok = bytes.iter().all(u8::is_ascii_alphanumeric);
+        (ok && !is_denied(s)).then_some(Self(bytes))
     }
 
     /// A fresh random code from the thread's CSPRNG (ChaCha, reseeded from the OS).
     pub fn generate() -> Self {
         let mut rng = rand::thread_rng();
         loop {
-            let s: String = (0..CODE_LEN)
-                .map(|_| char::from(BASE62[rng.gen_range(0..BASE62.len())]))
-                .collect();
-            if !is_denied(&s) {
-                return Self(s);
+            let mut bytes = [0u8; CODE_LEN];
+            for b in &mut bytes {
+                *b = BASE62[rng.gen_range(0..BASE62.len())];
+            }
+            let code = Self(bytes);
+            if !is_denied(code.as_str()) {
+                return code;
             }
         }
     }
@@ -65,7 +69,14 @@ impl LinkCode {
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only ASCII alphanumerics are ever stored, so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for LinkCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("LinkCode").field(&self.as_str()).finish()
     }
 }
 
@@ -75,7 +86,7 @@ fn is_denied(s: &str) -> bool {
 
 impl std::fmt::Display for LinkCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -95,7 +106,7 @@ mod tests {
     fn codes_come_out_of_url_links() {
         let c = LinkCode::from_url_link("https://z.douyin.com/Lu86lrX").unwrap();
         assert_eq!(c.as_str(), "Lu86lrX");
-        assert_eq!(LinkCode::from_url_link("Lu86lrX/"), Some(c.clone()));
+        assert_eq!(LinkCode::from_url_link("Lu86lrX/"), Some(c));
         assert_eq!(LinkCode::from_url_link("http://h/Lu86lrX?x=1"), Some(c));
         assert_eq!(LinkCode::from_url_link("http://h/"), None);
         assert_eq!(LinkCode::from_url_link(""), None);

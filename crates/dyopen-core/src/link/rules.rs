@@ -237,7 +237,7 @@ pub struct Link {
 impl Link {
     /// Whether the link still resolves at `now`.
     pub fn is_live(&self, now: Timestamp) -> bool {
-        now.secs() < self.expires_at
+        live_until(self.expires_at, now)
     }
 
     /// `snssdk1128://microapp?version=v2&app_id=…&scene=0&version_type=current&start_page=…`.
@@ -253,6 +253,11 @@ impl Link {
             percent_encode(&start_page)
         )
     }
+}
+
+/// Whether a link with effective expiry `expires_at` (Unix seconds) still resolves at `now`.
+pub fn live_until(expires_at: i64, now: Timestamp) -> bool {
+    now.secs() < expires_at
 }
 
 /// Whether the `(used + 1)`-th link of the day fits in `quota`.

@@ -65,8 +65,8 @@ pub async fn create_app(
 }
 
 /// `POST /admin/v1/apps` `{"name", "pages"}` → 201 with the secret (shown once).
-#[utoipa::path(post, path = "/admin/v1/apps", tag = "admin", security(("admin_token" = [])), request_body = CreateAppRequest,
-    responses((status = 201, description = "The app and its secret (shown once)", body = AppWithSecret), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/admin/v1/apps", operation_id = "admin_create_app", tag = "admin", security(("admin_token" = [])), request_body = CreateAppRequest,
+    responses((status = 201, description = "The app and its secret (shown once)", body = AppWithSecret), (status = 400, description = "Unparsable body or an invalid name, page or quota", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn create(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<CreateAppRequest, Admin>,
@@ -75,8 +75,8 @@ pub async fn create(
 }
 
 /// `GET /admin/v1/apps?page=&page_size=`.
-#[utoipa::path(get, path = "/admin/v1/apps", tag = "admin", security(("admin_token" = [])), params(("page" = Option<u64>, Query, description = "1-based"), ("page_size" = Option<u64>, Query, description = "1-200, default 50")),
-    responses((status = 200, description = "A page of apps", body = Page<AppView>), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps", operation_id = "admin_list_apps", tag = "admin", security(("admin_token" = [])), params(("page" = Option<u64>, Query, minimum = 1, description = "1-based, default 1"), ("page_size" = Option<u64>, Query, minimum = 1, maximum = 200, description = "1-200, default 50")),
+    responses((status = 200, description = "A page of apps", body = Page<AppView>), (status = 400, description = "page or page_size out of range or not a number", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     WireQuery(paging, _): WireQuery<Paging, Admin>,
@@ -96,8 +96,8 @@ pub async fn list(
 }
 
 /// `GET /admin/v1/apps/{appid}`.
-#[utoipa::path(get, path = "/admin/v1/apps/{appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
-    responses((status = 200, body = AppView), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}", operation_id = "admin_get_app", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")),
+    responses((status = 200, body = AppView), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -113,8 +113,8 @@ pub async fn get(
 }
 
 /// `PATCH /admin/v1/apps/{appid}` with any of name, pages, qps_limit, daily_link_quota, status.
-#[utoipa::path(patch, path = "/admin/v1/apps/{appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)), request_body = UpdateAppRequest,
-    responses((status = 200, body = AppView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(patch, path = "/admin/v1/apps/{appid}", operation_id = "admin_update_app", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")), request_body = UpdateAppRequest,
+    responses((status = 200, body = AppView), (status = 400, description = "Unparsable body or an invalid name, page, quota or status", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn update(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -161,8 +161,8 @@ pub async fn update(
 }
 
 /// `POST /admin/v1/apps/{appid}/secret`: a new secret (shown once); every live token is revoked.
-#[utoipa::path(post, path = "/admin/v1/apps/{appid}/secret", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
-    responses((status = 200, description = "The new secret (shown once); live tokens are revoked", body = AppWithSecret), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/admin/v1/apps/{appid}/secret", operation_id = "admin_rotate_secret", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")),
+    responses((status = 200, description = "The new secret (shown once); live tokens are revoked", body = AppWithSecret), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Path(appid): Path<String>,

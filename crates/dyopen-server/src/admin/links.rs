@@ -13,8 +13,8 @@ use dyopen_wire::dialect::Admin;
 use dyopen_wire::link::LinkView;
 
 /// Lists an app's links.
-#[utoipa::path(get, path = "/admin/v1/apps/{appid}/links", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path), ("page" = Option<u64>, Query), ("page_size" = Option<u64>, Query)),
-    responses((status = 200, description = "Links with visit counts and expiry (pending visit counts are flushed first)", body = dyopen_wire::admin::Page<dyopen_wire::link::LinkView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/links", operation_id = "admin_list_links", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex"), ("page" = Option<u64>, Query, minimum = 1, description = "1-based, default 1"), ("page_size" = Option<u64>, Query, minimum = 1, maximum = 200, description = "1-200, default 50")),
+    responses((status = 200, description = "Links with visit counts and expiry (pending visit counts are flushed first)", body = dyopen_wire::admin::Page<dyopen_wire::link::LinkView>), (status = 400, description = "page or page_size out of range or not a number", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,

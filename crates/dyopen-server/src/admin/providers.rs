@@ -11,8 +11,8 @@ use dyopen_wire::admin::{GrantProviderRequest, ProviderView};
 use dyopen_wire::dialect::Admin;
 
 /// `POST /admin/v1/apps/{appid}/providers {"provider_appid"}` → 201.
-#[utoipa::path(post, path = "/admin/v1/apps/{appid}/providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)), request_body = GrantProviderRequest,
-    responses((status = 201, body = ProviderView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/admin/v1/apps/{appid}/providers", operation_id = "admin_grant_provider", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")), request_body = GrantProviderRequest,
+    responses((status = 201, body = ProviderView), (status = 400, description = "Unparsable body, an invalid provider_appid or the app itself", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn grant(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -44,8 +44,8 @@ pub async fn grant(
 }
 
 /// `GET /admin/v1/apps/{appid}/providers`.
-#[utoipa::path(get, path = "/admin/v1/apps/{appid}/providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
-    responses((status = 200, body = Vec<ProviderView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/providers", operation_id = "admin_list_providers", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")),
+    responses((status = 200, body = Vec<ProviderView>), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -69,8 +69,8 @@ pub async fn list(
 }
 
 /// `DELETE /admin/v1/apps/{appid}/providers/{provider_appid}` → 204, or 404 without a grant.
-#[utoipa::path(delete, path = "/admin/v1/apps/{appid}/providers/{provider_appid}", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path), ("provider_appid" = String, Path)),
-    responses((status = 204, description = "Revoked"), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(delete, path = "/admin/v1/apps/{appid}/providers/{provider_appid}", operation_id = "admin_revoke_provider", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex"), ("provider_appid" = String, Path)),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such app or no such grant", body = dyopen_wire::dialect::AdminError)))]
 pub async fn revoke(
     State(state): State<AppState>,
     Path((appid, provider)): Path<(String, String)>,

@@ -32,8 +32,8 @@ pub(crate) fn views(state: &RegionState) -> Vec<RegionBindingView> {
 }
 
 /// Lists an app's bindings.
-#[utoipa::path(get, path = "/admin/v1/apps/{appid}/regions", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path)),
-    responses((status = 200, description = "City bindings with names and next-change times", body = Vec<RegionBindingView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/regions", operation_id = "admin_list_regions", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex")),
+    responses((status = 200, description = "City bindings with names and next-change times", body = Vec<RegionBindingView>), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,

@@ -63,8 +63,8 @@ fn parse_task_id(raw: &str) -> Result<i64, ApiError<Admin>> {
 }
 
 /// `GET /admin/v1/apps/{appid}/tasks?page=&page_size=`: newest first, with talent counts.
-#[utoipa::path(get, path = "/admin/v1/apps/{appid}/tasks", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path), ("page" = Option<u64>, Query), ("page_size" = Option<u64>, Query)),
-    responses((status = 200, body = dyopen_wire::admin::Page<dyopen_wire::task::TaskSummaryView>), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/apps/{appid}/tasks", operation_id = "admin_list_tasks", tag = "admin", security(("admin_token" = [])), params(("appid" = String, Path, description = "tt + 16 hex"), ("page" = Option<u64>, Query, minimum = 1, description = "1-based, default 1"), ("page_size" = Option<u64>, Query, minimum = 1, maximum = 200, description = "1-200, default 50")),
+    responses((status = 200, body = dyopen_wire::admin::Page<dyopen_wire::task::TaskSummaryView>), (status = 400, description = "page or page_size out of range or not a number", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such app", body = dyopen_wire::dialect::AdminError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(appid): Path<String>,
@@ -100,8 +100,8 @@ pub async fn list(
 }
 
 /// `GET /admin/v1/tasks/{task_id}`: the task with its talents.
-#[utoipa::path(get, path = "/admin/v1/tasks/{task_id}", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path)),
-    responses((status = 200, body = dyopen_wire::task::TaskDetailView), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 401, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/admin/v1/tasks/{task_id}", operation_id = "admin_get_task", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path, description = "19 digits")),
+    responses((status = 200, body = dyopen_wire::task::TaskDetailView), (status = 404, description = "No such task", body = dyopen_wire::dialect::AdminError)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -136,8 +136,8 @@ fn submission_error(e: SubmissionError) -> ApiError<Admin> {
 
 /// `POST /admin/v1/tasks/{task_id}/submissions {"douyin_id", "video_id"?}` → 201 with the
 /// talent, now submitted (3); 404 unknown task; 409 not cooperating or task terminated.
-#[utoipa::path(post, path = "/admin/v1/tasks/{task_id}/submissions", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path)), request_body = dyopen_wire::task::SubmissionRequest,
-    responses((status = 201, description = "The talent, now submitted (3)", body = dyopen_wire::task::TalentView), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 404, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/admin/v1/tasks/{task_id}/submissions", operation_id = "admin_submit", tag = "admin", security(("admin_token" = [])), params(("task_id" = String, Path, description = "19 digits")), request_body = dyopen_wire::task::SubmissionRequest,
+    responses((status = 201, description = "The talent, now submitted (3)", body = dyopen_wire::task::TalentView), (status = 400, description = "Unparsable body or an invalid douyin_id", body = dyopen_wire::dialect::AdminError), (status = 404, description = "No such task or talent", body = dyopen_wire::dialect::AdminError), (status = 409, description = "Task terminated or talent not cooperating", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn submit(
     State(state): State<AppState>,
     Path(raw): Path<String>,

@@ -24,7 +24,7 @@ fn answer(clock: &ManualClock) -> Json<ClockResponse> {
 }
 
 /// `GET /_emulator/v1/clock`.
-#[utoipa::path(get, path = "/_emulator/v1/clock", tag = "emulator", responses((status = 200, body = ClockResponse)))]
+#[utoipa::path(get, path = "/_emulator/v1/clock", operation_id = "emulator_read_clock", tag = "emulator", responses((status = 200, body = ClockResponse)))]
 pub async fn read(State(state): State<AppState>) -> Result<Json<ClockResponse>, ApiError<Admin>> {
     Ok(answer(clock_of(&state)?))
 }
@@ -32,7 +32,8 @@ pub async fn read(State(state): State<AppState>) -> Result<Json<ClockResponse>, 
 /// `POST /_emulator/v1/clock` with exactly one of `advance_seconds`, `now`, `resume: true`.
 /// A target outside years 2000–9999 (`dyopen_core::clock::MIN_SETTABLE_SECS` to
 /// `MAX_SETTABLE_SECS`) is refused with 400 and leaves the clock unchanged.
-#[utoipa::path(post, path = "/_emulator/v1/clock", tag = "emulator", request_body = ClockRequest, responses((status = 200, body = ClockResponse), (status = 400, description = "Not exactly one field, or a target outside years 2000-9999 (the clock is unchanged)", body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/_emulator/v1/clock", operation_id = "emulator_set_clock", tag = "emulator", request_body = ClockRequest,
+    responses((status = 200, body = ClockResponse), (status = 400, description = "Unparsable body, not exactly one of advance_seconds, now, resume:true, or a target outside years 2000-9999 (the clock is unchanged)", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn set(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClockRequest, Admin>,

@@ -89,7 +89,8 @@ fn faults_of(state: &AppState) -> Result<&super::Emulator, ApiError<Admin>> {
 }
 
 /// `POST /_emulator/v1/faults {path, err_kind, count, delay_ms?}` → 201 with the pending faults.
-#[utoipa::path(post, path = "/_emulator/v1/faults", tag = "emulator", request_body = FaultRequest, responses((status = 201, body = Vec<FaultView>), (status = 400, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/_emulator/v1/faults", operation_id = "emulator_add_fault", tag = "emulator", request_body = FaultRequest,
+    responses((status = 201, body = Vec<FaultView>), (status = 400, description = "Unparsable body, an emulator or relative path, count 0 or an unknown err_kind", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError)))]
 pub async fn add(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<FaultRequest, Admin>,
@@ -121,13 +122,13 @@ pub async fn add(
 }
 
 /// `GET /_emulator/v1/faults`.
-#[utoipa::path(get, path = "/_emulator/v1/faults", tag = "emulator", responses((status = 200, body = Vec<FaultView>)))]
+#[utoipa::path(get, path = "/_emulator/v1/faults", operation_id = "emulator_list_faults", tag = "emulator", responses((status = 200, body = Vec<FaultView>)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<FaultView>>, ApiError<Admin>> {
     Ok(Json(faults_of(&state)?.faults().views()))
 }
 
 /// `DELETE /_emulator/v1/faults`: disarm all.
-#[utoipa::path(delete, path = "/_emulator/v1/faults", tag = "emulator", responses((status = 204, description = "Disarmed")))]
+#[utoipa::path(delete, path = "/_emulator/v1/faults", operation_id = "emulator_clear_faults", tag = "emulator", responses((status = 204, description = "Disarmed")))]
 pub async fn clear(State(state): State<AppState>) -> Result<StatusCode, ApiError<Admin>> {
     faults_of(&state)?.faults().clear();
     Ok(StatusCode::NO_CONTENT)

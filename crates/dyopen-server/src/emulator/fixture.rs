@@ -180,12 +180,15 @@ pub async fn apply_fixture(
                 task_name: task.task_name.clone(),
             });
         }
-        for (j, l) in new_links.iter().enumerate() {
-            let link = state
+        // All at once, so the store's group-commit writer takes them in few transactions.
+        let inserted = futures::future::join_all(new_links.iter().map(|l| {
+            state
                 .store
                 .insert_link(l, now.shanghai_day(), app.daily_link_quota)
-                .await
-                .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))?;
+        }))
+        .await;
+        for (j, link) in inserted.into_iter().enumerate() {
+            let link = link.map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))?;
             links.push(SeededLink {
                 appid: app.appid.to_string(),
                 url_link: format!("{}/{}", state.public_base_url, link.code.as_str()),
@@ -196,8 +199,8 @@ pub async fn apply_fixture(
 }
 
 /// `POST /_emulator/v1/seed` with a fixture → 201 with the created apps and their secrets.
-#[utoipa::path(post, path = "/_emulator/v1/seed", tag = "emulator", request_body(content = dyopen_wire::emulator::Fixture, description = "JSON, or YAML of the same shape"),
-    responses((status = 201, body = SeedResponse), (status = 400, body = dyopen_wire::dialect::AdminError), (status = 409, body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(post, path = "/_emulator/v1/seed", operation_id = "emulator_seed", tag = "emulator", request_body(description = "JSON, or YAML of the same shape", content((dyopen_wire::emulator::Fixture = "application/json"), (dyopen_wire::emulator::Fixture = "application/yaml"))),
+    responses((status = 201, body = SeedResponse), (status = 400, description = "Unparsable or invalid fixture", body = dyopen_wire::dialect::AdminError), (status = 409, description = "An app of the fixture exists already", body = dyopen_wire::dialect::AdminError), (status = 413, description = "Body over 1 MiB", body = dyopen_wire::dialect::AdminError), (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn seed(
     State(state): State<AppState>,
     req: Request,

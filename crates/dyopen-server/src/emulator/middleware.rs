@@ -1,28 +1,23 @@
 //! The emulator's request layer: fires injected faults and journals every request and answer
-//! (except the emulator's own routes and health checks).
+//! (except the emulator's own routes and health checks) without ever making the server read or
+//! hold more than the route would: the route reads its body through a [`RequestTee`] that
+//! copies the first `--journal-body-bytes` (a body the route leaves unread contributes what has
+//! already arrived, never waited for), and each body is kept masked and cut ([`super::mask`]).
 
-use super::journal::{mask, mask_query, SECRET_KEYS};
+use super::journal::Recorded;
+use super::mask::{mask_body, mask_query};
+use super::tee::{record_stream, RequestTee};
 use super::FaultKind;
 use crate::http::auth::PresentedToken;
 use crate::http::LogId;
 use crate::state::AppState;
-use axum::body::{to_bytes, Body};
+use axum::body::{to_bytes, Body, HttpBody};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use dyopen_core::token::hash_token;
-use dyopen_wire::emulator::JournalEntry;
-use dyopen_wire::ParamProblem;
-use serde_json::Value;
 use std::time::Duration;
-
-/// Bodies up to this size are journaled (larger ones are refused with the route's 413 anyway).
-const BODY_LIMIT: usize = 2 << 20;
-/// What the journal shows for a non-JSON body that names a secret field.
-const WITHHELD: &str = "[body withheld: not JSON and names a secret field]";
-/// Journaled response bodies are cut at this size.
-const RESPONSE_KEEP: usize = 64 << 10;
 
 fn skipped(path: &str) -> bool {
     path.starts_with("/_emulator")
@@ -31,78 +26,42 @@ fn skipped(path: &str) -> bool {
         || path == "/favicon.ico"
 }
 
-fn as_json_or_text(bytes: &[u8]) -> Value {
-    if bytes.is_empty() {
-        return Value::Null;
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(mut v) => {
-            mask(&mut v);
-            v
-        }
-        Err(_) => {
-            let cut = &bytes[..bytes.len().min(RESPONSE_KEEP)];
-            let masked = mask_query(&String::from_utf8_lossy(cut));
-            // A form body is masked field by field; any other text that names a secret field
-            // (malformed JSON, say) is withheld whole rather than risk showing the secret.
-            let leaks = SECRET_KEYS
-                .iter()
-                .any(|k| masked.contains(k) && !masked.contains(&format!("{k}=***")));
-            Value::String(if leaks { WITHHELD.to_owned() } else { masked })
-        }
-    }
-}
-
-/// The app a request names in its body.
-fn named_app(body: &Value) -> Option<String> {
-    ["appid", "ma_app_id", "app_id", "client_key"]
-        .iter()
-        .find_map(|k| {
-            body.get(*k)
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-        })
-        .map(str::to_owned)
-}
-
 /// Journals the request and fires a pending fault for its path.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
     let Some(emu) = state.emulator.clone() else {
         return next.run(req).await;
     };
+    let path = req.uri().path().to_owned();
     if skipped(&path) {
         return next.run(req).await;
     }
+    let keep = usize::try_from(state.limits.journal_body_bytes).unwrap_or(usize::MAX);
     let (mut parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return crate::api::error_for_path(
-            &path,
-            crate::api::OutOfBandError::Param(ParamProblem::TooLarge),
-        );
+    let fault = emu.faults().take(&path);
+    // `--replay`: a matching recording answers instead of the route (a fault still wins).
+    let (body, replayed) = match super::replay::intercept(&emu, fault.is_none(), &parts, body).await
+    {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
+    let tee = RequestTee::new(body, keep);
     let presented = PresentedToken::from_request_parts(&mut parts, &state)
         .await
         .unwrap_or_default();
-    let (method, query) = (
-        parts.method.to_string(),
-        parts.uri.query().map(mask_query).unwrap_or_default(),
-    );
-    let at_ms = state.clock.now().millis();
-    let fault = emu.faults().take(&path);
-    // `--replay`: a matching recording answers instead of the emulator (faults still win).
-    let replayed = match (fault, emu.replay()) {
-        (None, Some(replay)) => replay.answer(&method, &path, &query, &bytes),
-        _ => None,
+    let query = parts.uri.query().map(|q| mask_query(q, keep).0);
+    let mut record = Recorded {
+        at_ms: state.clock.now().millis(),
+        log_id: LogId::current().into(),
+        method: parts.method.as_str().into(),
+        path: path.as_str().into(),
+        query: query.unwrap_or_default().into(),
+        ..Recorded::default()
     };
     let is_replayed = replayed.is_some();
     let response = match fault {
         None => match replayed {
             Some(answer) => answer,
-            None => {
-                next.run(Request::from_parts(parts, Body::from(bytes.clone())))
-                    .await
-            }
+            None => next.run(Request::from_parts(parts, tee.body())).await,
         },
         Some(FaultKind::SystemError) => {
             crate::api::error_for_path(&path, crate::api::OutOfBandError::System)
@@ -119,34 +78,50 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
                 .into_response()
         }
     };
-    let (rparts, rbody) = response.into_parts();
-    let rbytes = to_bytes(rbody, usize::MAX).await.unwrap_or_default();
-    let request = as_json_or_text(&bytes);
-    let mut appid = named_app(&request);
-    if appid.is_none() {
-        if let Some(token) = presented.pick(request.get("access_token").and_then(Value::as_str)) {
-            appid = state
+    let (seen, complete) = tee.finish();
+    let request = mask_body(&seen, !complete, keep);
+    record.request = request.kept;
+    record.request_truncated = request.truncated;
+    record.appid = match request.named.appid() {
+        Some(appid) => Some(appid.into()),
+        None => match presented.pick(request.named.access_token.as_deref()) {
+            Some(token) => state
                 .store
                 .find_token(&hash_token(&token))
                 .await
                 .ok()
                 .flatten()
-                .map(|t| t.appid.to_string());
+                .map(|t| t.appid.as_str().into()),
+            None => None,
+        },
+    };
+    record.status = response.status().as_u16();
+    record.injected_fault = fault.is_some();
+    record.replayed = is_replayed;
+    let (rparts, rbody) = response.into_parts();
+    match rbody
+        .size_hint()
+        .exact()
+        .and_then(|n| usize::try_from(n).ok())
+    {
+        // A body of known size is in memory already: take it whole, keep its masked start.
+        Some(len) => {
+            let rbytes = to_bytes(rbody, len).await.unwrap_or_default();
+            let masked = mask_body(&rbytes, false, keep);
+            record.response = masked.kept;
+            record.response_truncated = masked.truncated;
+            emu.journal().push(record);
+            Response::from_parts(rparts, Body::from(rbytes))
+        }
+        // A stream passes through as it comes; the entry is journaled when it ends.
+        None => {
+            let body = record_stream(rbody, keep, move |prefix, cut| {
+                let masked = mask_body(&prefix, cut, keep);
+                record.response = masked.kept;
+                record.response_truncated = masked.truncated;
+                emu.journal().push(record);
+            });
+            Response::from_parts(rparts, body)
         }
     }
-    emu.journal().push(JournalEntry {
-        seq: 0,
-        at_ms,
-        log_id: LogId::current(),
-        method,
-        path,
-        query,
-        appid,
-        status: rparts.status.as_u16(),
-        request,
-        response: as_json_or_text(&rbytes),
-        injected_fault: fault.is_some(),
-        replayed: is_replayed,
-    });
-    Response::from_parts(rparts, Body::from(rbytes))
 }

@@ -6,9 +6,11 @@ pub(crate) mod clock;
 pub(crate) mod faults;
 pub(crate) mod fixture;
 pub(crate) mod journal;
+pub(crate) mod mask;
 pub mod middleware;
 pub mod replay;
 pub(crate) mod reset;
+pub(crate) mod tee;
 
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -42,11 +44,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Emulator {
-    /// Emulator state around `clock`, keeping `journal_capacity` requests.
-    pub fn new(clock: Arc<ManualClock>, journal_capacity: usize) -> Self {
+    /// Emulator state around `clock`, its journal keeping at most `journal_capacity` requests
+    /// and `journal_bytes` bytes.
+    pub fn new(clock: Arc<ManualClock>, journal_capacity: usize, journal_bytes: u64) -> Self {
         Self {
             clock,
-            journal: Mutex::new(Journal::new(journal_capacity)),
+            journal: Mutex::new(Journal::new(journal_capacity, journal_bytes)),
             faults: Mutex::new(Faults::default()),
             startup_fixture: Mutex::new(None),
             replay: OnceLock::new(),

@@ -8,6 +8,7 @@
 
 use crate::http::LogId;
 use axum::body::Body as AxumBody;
+use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use dyopen_core::secrets::{public_pairs, strip_json};
@@ -262,6 +263,32 @@ impl Replay {
         let answer = self.queues().get_mut(&key)?.pop_front()?;
         Some(answer.response(&LogId::current()))
     }
+}
+
+/// The emulator layer's hook: with recordings loaded (and `eligible`: no fault pending), reads the
+/// request body (up to the open APIs' limit, beyond it the route's own 413) and returns it for
+/// the route together with the recorded answer, if one matches. Without recordings the body is
+/// returned unread.
+pub(crate) async fn intercept(
+    emu: &super::Emulator,
+    eligible: bool,
+    parts: &Parts,
+    body: AxumBody,
+) -> Result<(AxumBody, Option<Response>), Response> {
+    let Some(replay) = emu.replay().filter(|_| eligible) else {
+        return Ok((body, None));
+    };
+    let path = parts.uri.path();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::http::extract::MAX_BODY).await else {
+        let too_large = dyopen_wire::ParamProblem::TooLarge;
+        return Err(crate::api::error_for_path(
+            path,
+            crate::api::OutOfBandError::Param(too_large),
+        ));
+    };
+    let query = parts.uri.query().unwrap_or_default();
+    let answer = replay.answer(parts.method.as_str(), path, query, &bytes);
+    Ok((AxumBody::from(bytes), answer))
 }
 
 #[cfg(test)]

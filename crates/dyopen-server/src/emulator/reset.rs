@@ -11,7 +11,7 @@ use dyopen_wire::dialect::Admin;
 use dyopen_wire::emulator::ResetResponse;
 
 /// Resets the emulator.
-#[utoipa::path(post, path = "/_emulator/v1/reset", tag = "emulator", responses((status = 200, body = ResetResponse)))]
+#[utoipa::path(post, path = "/_emulator/v1/reset", operation_id = "emulator_reset", tag = "emulator", responses((status = 200, body = ResetResponse), (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>, ApiError<Admin>> {
     let emu = super::of(&state)?;
     // Read before the wipe, which empties the demo record too.

@@ -37,18 +37,18 @@ impl<S: Send + Sync> FromRequestParts<S> for PresentedToken {
             .get("access-token")
             .and_then(|v| v.to_str().ok())
             .map(|s| s.trim().to_owned());
-        let query = parts.uri.query().and_then(|q| {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                .ok()
-                .and_then(|pairs| {
-                    pairs
-                        .into_iter()
-                        .find(|(k, _)| k == "access_token")
-                        .map(|(_, v)| v)
-                })
-        });
+        let query = parts.uri.query().and_then(token_in_query);
         Ok(Self { header, query })
     }
+}
+
+/// The (percent-decoded) `access_token` of a query string, if it names one.
+pub fn token_in_query(query: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v)
 }
 
 /// Why a request could not be authenticated or authorised.

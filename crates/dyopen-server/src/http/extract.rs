@@ -54,6 +54,26 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParamProblem> 
     Ok(parsed)
 }
 
+/// Parses a body read by [`read_body`]: as a form when labelled one (`is_form`) and it does not
+/// open like JSON (`curl -d '{…}'` labels JSON as a form), else as JSON. What [`WireJson`] runs.
+pub fn parse_body<T: DeserializeOwned>(is_form: bool, bytes: &[u8]) -> Result<T, ParamProblem> {
+    let looks_like_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{' || *b == b'[');
+    if is_form && !looks_like_json {
+        serde_urlencoded::from_bytes(bytes).map_err(|e| ParamProblem::Malformed(e.to_string()))
+    } else {
+        parse_json(bytes)
+    }
+}
+
+/// Parses a query string (without `?`); what [`WireQuery`] runs.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ParamProblem> {
+    serde_urlencoded::from_str(query)
+        .map_err(|e| ParamProblem::Malformed(format!("query string: {e}")))
+}
+
 /// Reads the whole body, at most [`MAX_BODY`] bytes.
 pub async fn read_body(req: Request) -> Result<(bool, bytes::Bytes), ParamProblem> {
     let is_form = req
@@ -83,17 +103,7 @@ impl<S: Send + Sync, T: DeserializeOwned, D: Dialect> FromRequest<S> for WireJso
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (is_form, bytes) = read_body(req).await.map_err(ApiError::param)?;
-        // `curl -d '{…}'` labels JSON as a form: a body that opens like JSON is JSON.
-        let looks_like_json = bytes
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'{' || *b == b'[');
-        let parsed = if is_form && !looks_like_json {
-            serde_urlencoded::from_bytes(&bytes).map_err(|e| ParamProblem::Malformed(e.to_string()))
-        } else {
-            parse_json(&bytes)
-        };
-        parsed
+        parse_body(is_form, &bytes)
             .map(|t| WireJson(t, PhantomData))
             .map_err(ApiError::param)
     }
@@ -106,10 +116,9 @@ impl<S: Send + Sync, T: DeserializeOwned, D: Dialect> FromRequestParts<S> for Wi
     type Rejection = ApiError<D>;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(q)
+        parse_query(parts.uri.query().unwrap_or(""))
             .map(|t| WireQuery(t, PhantomData))
-            .map_err(|e| ApiError::param(ParamProblem::Malformed(format!("query string: {e}"))))
+            .map_err(ApiError::param)
     }
 }
 

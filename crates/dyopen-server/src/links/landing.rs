@@ -1,7 +1,7 @@
 //! The HTML pages of links for browsers: the landing page (app name, page, expiry, a QR code of
 //! the link as inline SVG, an "open in Douyin" button to the scheme URL) and the 404/410 pages.
 
-use super::cache::ResolvedLink;
+use super::cache::CachedLink;
 use qrcode::render::svg;
 use qrcode::QrCode;
 
@@ -50,21 +50,21 @@ color:#fff;border-radius:.4rem;text-decoration:none}}dl{{text-align:left}}</styl
     )
 }
 
-/// The landing page of a live link; `expires_at` is shown as RFC 3339 (UTC).
-pub fn landing(link: &ResolvedLink, expires_at: &str) -> String {
+/// The landing page of a live link at `url_link`; `expires_at` is shown as RFC 3339 (UTC).
+pub fn landing(link: &CachedLink, url_link: &str, expires_at: &str) -> String {
     let body = format!(
         "<h1>{name}</h1><dl><dt>页面 Page</dt><dd><code>{path}</code></dd>\
 <dt>有效期至 Expires</dt><dd>{expires}</dd></dl>\
 <p><a class=\"open\" href=\"{scheme}\">在抖音中打开 Open in Douyin</a></p>\
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
-        name = escape(&link.app_name),
-        path = escape(&link.link.path),
+        name = escape(link.app_name()),
+        path = escape(link.path()),
         expires = escape(expires_at),
-        scheme = escape(&link.scheme_url),
-        qr = qr_svg(&link.url_link),
-        url = escape(&link.url_link),
+        scheme = escape(link.scheme_url()),
+        qr = qr_svg(url_link),
+        url = escape(url_link),
     );
-    page(&link.app_name, &body)
+    page(link.app_name(), &body)
 }
 
 /// The page of an expired (410) or unknown (404) link.

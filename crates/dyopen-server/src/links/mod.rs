@@ -23,10 +23,15 @@ pub struct LinkRuntime {
 }
 
 impl LinkRuntime {
-    /// A runtime with the given limiter.
-    pub fn new(limiter: QpsLimiter) -> Self {
+    /// A runtime with the given limiter and a cache of at most `cache_bytes`, whose entries'
+    /// lifetimes follow `clock`.
+    pub fn new(
+        limiter: QpsLimiter,
+        cache_bytes: u64,
+        clock: std::sync::Arc<dyn dyopen_core::clock::Clock>,
+    ) -> Self {
         Self {
-            cache: LinkCache::new(),
+            cache: LinkCache::new(cache_bytes, clock),
             limiter,
             visits: std::sync::Arc::new(VisitCounter::default()),
         }

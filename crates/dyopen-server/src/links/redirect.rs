@@ -44,9 +44,14 @@ fn not_live(expired: bool, html: bool, what: &'static str) -> Response {
 }
 
 /// Resolves a link code (any other method or a path that is not a code's shape: 404).
-#[utoipa::path(get, path = "/{code}", tag = "url links", params(("code" = String, Path, description = "7 characters of base62"), ("Accept" = Option<String>, Header, description = "text/html for the landing page")),
-    responses((status = 302, description = "Live link: Location is the snssdk…://microapp scheme URL, Cache-Control: no-store"), (status = 200, description = "Live link, browser (Accept: text/html): landing page with a QR code", content_type = "text/html"),
-        (status = 410, description = "Expired link (page or JSON)", body = dyopen_wire::dialect::AdminError), (status = 404, description = "Unknown code", body = dyopen_wire::dialect::AdminError)))]
+#[utoipa::path(get, path = "/{code}", operation_id = "resolve_link", tag = "url links",
+    params(("code" = String, Path, pattern = "^[0-9A-Za-z]{7}$", description = "7 characters of base62"), ("Accept" = Option<String>, Header, description = "text/html for the landing page")),
+    responses(
+        (status = 302, description = "Live link: Location is the snssdk…://microapp scheme URL", headers(("Location" = String, description = "The scheme URL"), ("Cache-Control" = String, description = "no-store"))),
+        (status = 200, description = "Live link, browser (Accept: text/html): landing page with a QR code", content_type = "text/html", body = String, headers(("Cache-Control" = String, description = "no-store"))),
+        (status = 404, description = "Unknown code: JSON, or a page for Accept: text/html", content((dyopen_wire::dialect::AdminError = "application/json"), (String = "text/html")), headers(("Cache-Control" = String, description = "no-store"))),
+        (status = 410, description = "Expired link: JSON, or a page for Accept: text/html", content((dyopen_wire::dialect::AdminError = "application/json"), (String = "text/html")), headers(("Cache-Control" = String, description = "no-store"))),
+        (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn resolve(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -63,14 +68,20 @@ pub async fn resolve(
         Ok(None) => return not_live(false, html, "no such link"),
         Err(e) => return ApiError::<Admin>::system(e).into_response(),
     };
-    if !link.link.is_live(state.clock.now()) {
+    // Liveness is the Clock's to decide, on every request, whatever the cache holds.
+    if !dyopen_core::link::live_until(link.expires_at, state.clock.now()) {
         return not_live(true, html, "link expired");
     }
     state.links.visits.record(&code);
     let no_store = (header::CACHE_CONTROL, "no-store");
     if html {
-        let expires = crate::admin::rfc3339(link.link.expires_at);
-        return ([no_store], Html(landing::landing(&link, &expires))).into_response();
+        let expires = crate::admin::rfc3339(link.expires_at);
+        let url_link = format!("{}/{code}", state.public_base_url);
+        return (
+            [no_store],
+            Html(landing::landing(&link, &url_link, &expires)),
+        )
+            .into_response();
     }
     (
         StatusCode::FOUND,

@@ -1,6 +1,8 @@
 //! Visit counts: incremented in memory on the redirect path, flushed to the database in one
-//! transaction by a background task every [`FLUSH_EVERY`], before the admin listing, and on
-//! shutdown. A crash loses at most the counts since the last flush, never a link.
+//! transaction (a fixed number of statements, `LinkStore::add_link_visits`) by a background task
+//! every [`FLUSH_EVERY`], before the admin listing, and on shutdown. A crash loses at most the
+//! counts since the last flush, never a link; a failed flush is retried under its id, so its
+//! counts are written exactly once.
 
 use dashmap::DashMap;
 use dyopen_core::link::LinkCode;
@@ -11,12 +13,16 @@ use std::time::Duration;
 /// Interval of the background flush.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
+/// A batch taken out of the pending counts and not yet known to be written, with its flush id.
+type Unsettled = (String, Vec<(LinkCode, i64)>);
+
 /// Pending visits per link.
 #[derive(Default)]
 pub struct VisitCounter {
     pending: DashMap<LinkCode, i64>,
-    /// Serialises flushes, so a flush that returns has seen every earlier count written.
-    flushing: tokio::sync::Mutex<()>,
+    /// Serialises flushes (so a flush that returns has seen every earlier count written) and
+    /// holds the batch of a failed flush, retried under the same id until it is written.
+    unsettled: tokio::sync::Mutex<Option<Unsettled>>,
 }
 
 impl VisitCounter {
@@ -26,29 +32,43 @@ impl VisitCounter {
             *n += 1;
             return;
         }
-        *self.pending.entry(code.clone()).or_insert(0) += 1;
+        *self.pending.entry(*code).or_insert(0) += 1;
     }
 
-    /// Visits not yet flushed.
+    /// Visits not yet flushed (the pending ones; a failed batch awaiting its retry not included).
     pub fn pending_total(&self) -> i64 {
         self.pending.iter().map(|e| *e.value()).sum()
     }
 
-    /// Writes the pending counts; on failure they are put back for the next flush.
-    pub async fn flush(&self, store: &dyn Store) {
-        let _one_at_a_time = self.flushing.lock().await;
-        let codes: Vec<LinkCode> = self.pending.iter().map(|e| e.key().clone()).collect();
-        let batch: Vec<(LinkCode, i64)> = codes
+    fn take_pending(&self) -> Vec<(LinkCode, i64)> {
+        let codes: Vec<LinkCode> = self.pending.iter().map(|e| *e.key()).collect();
+        codes
             .into_iter()
             .filter_map(|c| self.pending.remove(&c))
-            .collect();
-        if batch.is_empty() {
-            return;
-        }
-        if let Err(e) = store.add_link_visits(&batch).await {
-            tracing::warn!(error = %e, links = batch.len(), "visit flush failed; will retry");
-            for (code, n) in batch {
-                *self.pending.entry(code).or_insert(0) += n;
+            .collect()
+    }
+
+    /// Writes the batch of an earlier failed flush (under its own id, so it counts once even if
+    /// that flush did commit), then the pending counts. A batch that fails is kept, with its id,
+    /// for the next flush; counts are never lost nor written twice.
+    pub async fn flush(&self, store: &dyn Store) {
+        let mut unsettled = self.unsettled.lock().await;
+        // At most the unsettled batch, then the pending counts.
+        for _ in 0..2 {
+            let (id, batch) = match unsettled.take() {
+                Some(left) => left,
+                None => {
+                    let batch = self.take_pending();
+                    if batch.is_empty() {
+                        return;
+                    }
+                    (format!("{:032x}", rand::random::<u128>()), batch)
+                }
+            };
+            if let Err(e) = store.add_link_visits(&id, &batch).await {
+                tracing::warn!(error = %e, links = batch.len(), "visit flush failed; will retry");
+                *unsettled = Some((id, batch));
+                return;
             }
         }
     }

@@ -2,12 +2,10 @@
 //! qps, insert (daily quota in the store's transaction).
 
 use super::errors::Failure;
-use crate::links::cache::ResolvedLink;
 use crate::state::AppState;
 use dyopen_core::app::App;
 use dyopen_core::link::{GenerateLink, LinkError};
 use dyopen_core::StoreError;
-use std::sync::Arc;
 
 /// The app a request acts on, after authenticating its token and authorising the named app.
 pub(super) async fn app_of(
@@ -28,11 +26,12 @@ pub(super) async fn app_of(
 }
 
 /// Generates a link: token → banned → path → query → expiry → qps → daily quota + insert.
+/// Answers its `url_link`; the link is in this instance's cache at once.
 pub(super) async fn generate(
     state: &AppState,
     token: Option<String>,
     cmd: GenerateLink,
-) -> Result<Arc<ResolvedLink>, Failure> {
+) -> Result<String, Failure> {
     let app = app_of(state, token, Some(&cmd.named_app)).await?;
     let now = state.clock.now();
     let new = cmd.plan(&app, now)?;
@@ -48,7 +47,6 @@ pub(super) async fn generate(
         .store
         .insert_link(&new, now.shanghai_day(), app.daily_link_quota)
         .await?;
-    let resolved = Arc::new(ResolvedLink::new(link, app.name, &state.public_base_url));
-    state.links.cache.put(resolved.clone());
-    Ok(resolved)
+    state.links.cache.put(&link, &app.name);
+    Ok(format!("{}/{}", state.public_base_url, link.code))
 }

@@ -7,7 +7,7 @@ pub(crate) mod query_app_task_id;
 pub(crate) mod query_task_info;
 pub(crate) mod update_orient_talents;
 pub(crate) mod update_status;
-pub(crate) mod view;
+pub mod view;
 
 use crate::state::AppState;
 use axum::routing::post;

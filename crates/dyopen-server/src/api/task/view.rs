@@ -29,7 +29,7 @@ pub(crate) fn wire_id(task_id: i64) -> FlexId {
 }
 
 /// The core draft of an add_task body.
-pub(crate) fn draft(req: AddTaskRequest) -> TaskDraft {
+pub fn draft(req: AddTaskRequest) -> TaskDraft {
     TaskDraft {
         task_name: req.task_name,
         start_page: req.start_page,
@@ -61,7 +61,7 @@ fn number(text: &Option<String>) -> Option<serde_json::Number> {
 }
 
 /// A task as query_task_info shows it at `now`.
-pub(super) fn task_info(task: &Task, talents: &[Talent], now: Timestamp) -> TaskInfo {
+pub fn task_info(task: &Task, talents: &[Talent], now: Timestamp) -> TaskInfo {
     let d = &task.details;
     TaskInfo {
         task_id: wire_id(task.task_id),

@@ -1,0 +1,218 @@
+//! Retry safety of link batches and the visit flush, on SQLite and (with `DYOPEN_TEST_PG_URL`)
+//! PostgreSQL. A commit whose outcome is really unknown is made over HTTP by the server tests
+//! (`commit_cut.rs`, a TCP proxy that drops COMMIT's answer); here: the receipt that decides.
+
+use super::writer::{settle, write_batch, Attempt, Outcome};
+use super::*;
+use crate::{SqlStore, StoreOptions};
+use dyopen_core::app::{App, AppStatus, PublishedPages};
+use dyopen_core::store::AppStore;
+
+struct Db {
+    store: SqlStore,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl Db {
+    async fn close(self) {
+        self.store.close().await;
+        if let Some((base, schema)) = &self.pg {
+            let _ = crate::testing::drop_pg_schema(base, schema).await;
+        }
+    }
+}
+
+/// SQLite always; PostgreSQL when `DYOPEN_TEST_PG_URL` is set.
+async fn backends() -> Vec<Db> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut out = vec![Db {
+        store: SqlStore::connect(&StoreOptions::new(url))
+            .await
+            .expect("sqlite"),
+        _dir: Some(dir),
+        pg: None,
+    }];
+    match std::env::var("DYOPEN_TEST_PG_URL") {
+        Ok(base) => {
+            let (url, schema) = crate::testing::create_pg_schema(&base)
+                .await
+                .expect("schema");
+            out.push(Db {
+                store: SqlStore::connect(&StoreOptions::new(url))
+                    .await
+                    .expect("pg"),
+                _dir: None,
+                pg: Some((base, schema)),
+            });
+        }
+        Err(_) if std::env::var("DYOPEN_REQUIRE_PG").as_deref() == Ok("1") => {
+            panic!("DYOPEN_REQUIRE_PG=1 but DYOPEN_TEST_PG_URL is not set")
+        }
+        Err(_) => eprintln!("skipped: DYOPEN_TEST_PG_URL is not set, PostgreSQL case not run"),
+    }
+    out
+}
+
+async fn app(store: &SqlStore) -> AppId {
+    let appid = AppId::generate();
+    store
+        .create_app(&App {
+            appid: appid.clone(),
+            name: "shop".into(),
+            secret_hash: "x".into(),
+            pages: PublishedPages::parse(&["pages/index/index".to_owned()]).expect("pages"),
+            qps_limit: 100,
+            daily_link_quota: 500_000,
+            status: AppStatus::Active,
+            created_at: 0,
+        })
+        .await
+        .expect("app");
+    appid
+}
+
+fn new_link(appid: &AppId) -> NewLink {
+    NewLink {
+        appid: appid.clone(),
+        host: dyopen_core::link::Host::Douyin,
+        path: "pages/index/index".into(),
+        query: "{}".into(),
+        created_at: 0,
+        expires_at: 3_600,
+    }
+}
+
+async fn count(store: &SqlStore, appid: &AppId) -> (u64, i64) {
+    let (_, total) = store.list_links(appid, 0, 1).await.expect("list");
+    (total, store.links_used_on(appid, 0).await.expect("used"))
+}
+
+#[tokio::test]
+async fn a_committed_batch_run_again_under_its_receipt_writes_nothing_more() {
+    for db in backends().await {
+        let appid = app(&db.store).await;
+        let links: Vec<NewLink> = (0..3).map(|_| new_link(&appid)).collect();
+        let jobs: Vec<(&NewLink, i64, i64)> = links.iter().map(|l| (l, 0, 500_000)).collect();
+        let receipt = receipts::new_id();
+        let Outcome::Committed(first) =
+            write_batch(db.store.backend, &db.store.write, &jobs, &receipt).await
+        else {
+            panic!("first run commits")
+        };
+        assert!(first.iter().all(Result::is_ok));
+        assert_eq!(count(&db.store, &appid).await, (3, 3));
+        // The same batch again (as a retry after an unknown COMMIT outcome would run it).
+        let again = write_batch(db.store.backend, &db.store.write, &jobs, &receipt).await;
+        assert!(matches!(again, Outcome::Unknown(_)), "{again:?}");
+        assert_eq!(
+            count(&db.store, &appid).await,
+            (3, 3),
+            "no second link, no second count"
+        );
+        db.close().await;
+    }
+}
+
+#[test]
+fn a_retry_that_finds_the_receipt_answers_with_the_attempt_in_doubt() {
+    let link = |c: &str| {
+        Ok(Link {
+            code: LinkCode::parse(c).expect("code"),
+            appid: AppId::parse("tt0123456789abcdef").expect("appid"),
+            host: dyopen_core::link::Host::Douyin,
+            path: String::new(),
+            query: "{}".into(),
+            created_at: 0,
+            expires_at: 1,
+            visits: 0,
+        })
+    };
+    let fail = |past_receipt, in_doubt| Attempt::Failed {
+        past_receipt,
+        in_doubt,
+        error: StoreError::Backend("cut".into()),
+    };
+    // COMMIT's answer lost, then the retry finds the receipt: the first attempt's links.
+    let out = settle(vec![
+        fail(true, Some(vec![link("AAAAAAA")])),
+        Attempt::AlreadyCommitted,
+    ]);
+    assert!(
+        matches!(&out, Outcome::Committed(r) if r[0].as_ref().is_ok_and(|l| l.code.as_str() == "AAAAAAA")),
+        "{out:?}"
+    );
+    // COMMIT's answer lost, then a retry wrote its own receipt: the first did not commit, and
+    // the retry's links are the answer.
+    let out = settle(vec![
+        fail(true, Some(vec![link("AAAAAAA")])),
+        Attempt::Committed(vec![link("BBBBBBB")]),
+    ]);
+    assert!(
+        matches!(&out, Outcome::Committed(r) if r[0].as_ref().is_ok_and(|l| l.code.as_str() == "BBBBBBB"))
+    );
+    // COMMIT's answer lost and the database never came back: unknown (no split into singles).
+    let out = settle(vec![
+        fail(true, Some(vec![link("AAAAAAA")])),
+        fail(false, None),
+        fail(false, None),
+    ]);
+    assert!(matches!(out, Outcome::Unknown(_)));
+    // A retry got past the receipt and then failed before COMMIT: certainly nothing written.
+    let out = settle(vec![
+        fail(true, Some(vec![link("AAAAAAA")])),
+        fail(true, None),
+        fail(false, None),
+    ]);
+    assert!(matches!(out, Outcome::NotCommitted(_)));
+}
+
+#[tokio::test]
+async fn a_visit_flush_counts_exactly_once_per_id_across_many_codes() {
+    for db in backends().await {
+        let appid = app(&db.store).await;
+        let n = visits::CODES_PER_STATEMENT + 300;
+        let links: Vec<NewLink> = (0..n).map(|_| new_link(&appid)).collect();
+        let jobs: Vec<(&NewLink, i64, i64)> = links.iter().map(|l| (l, 0, 500_000)).collect();
+        let Outcome::Committed(made) = write_batch(
+            db.store.backend,
+            &db.store.write,
+            &jobs,
+            &receipts::new_id(),
+        )
+        .await
+        else {
+            panic!("links made")
+        };
+        let codes: Vec<LinkCode> = made.into_iter().map(|l| l.expect("link").code).collect();
+        let visits: Vec<(LinkCode, i64)> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i64::try_from(i % 7).unwrap_or(0) + 1))
+            .chain([(LinkCode::parse("zzzzzzz").expect("code"), 5)])
+            .collect();
+        let expected: i64 = visits[..n].iter().map(|(_, v)| v).sum();
+        let id = receipts::new_id();
+        db.store.add_link_visits(&id, &visits).await.expect("flush");
+        db.store
+            .add_link_visits(&id, &visits)
+            .await
+            .expect("same flush again");
+        let total = |store: &SqlStore| {
+            let appid = appid.clone();
+            let store = store.clone();
+            async move {
+                let (all, _) = store.list_links(&appid, 0, 100_000).await.expect("list");
+                all.iter().map(|l| l.visits).sum::<i64>()
+            }
+        };
+        assert_eq!(total(&db.store).await, expected, "once per flush id");
+        db.store
+            .add_link_visits(&receipts::new_id(), &visits[..2])
+            .await
+            .expect("another flush");
+        assert_eq!(total(&db.store).await, expected + visits[0].1 + visits[1].1);
+        db.close().await;
+    }
+}

@@ -1,0 +1,460 @@
+//! The group-commit writer of link inserts: concurrent `insert_link` calls are collected into
+//! one transaction (whatever queued while the previous batch committed), each caller awaiting
+//! its own answer, which arrives only after that transaction committed. The daily counter row is
+//! read and written under the app's lock in the same transaction.
+//!
+//! Retries never duplicate: a batch keeps one receipt id ([`super::receipts`]) and its
+//! pre-generated codes across its attempts. An attempt that finds its receipt already written
+//! knows an earlier attempt committed, and answers with that attempt's links; only a batch that
+//! certainly did not commit is split into single inserts. See
+//! `docs/decisions/0007-bounds-write-receipts.md`.
+
+use super::receipts;
+use crate::{backend_err, Backend};
+use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
+use dyopen_core::StoreError;
+use sqlx::{Any, AnyPool, Row, Transaction};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most inserts in one transaction.
+const MAX_BATCH: usize = 512;
+/// Attempts of a batch transaction before its callers get [`LinkError::GenerateFailed`].
+const BATCH_ATTEMPTS: u32 = 3;
+/// Pause before the second attempt (quadrupled before each further one).
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+/// Fresh codes tried for one link before giving up (a clash is ~1 in 3.5e12 per live link).
+const CODE_ATTEMPTS: usize = 8;
+/// Rows per multi-row INSERT (7 parameters each, far below both backends' limits).
+const ROWS_PER_INSERT: usize = 64;
+
+/// One pending insert and where its answer goes.
+#[derive(Debug)]
+pub(crate) struct InsertJob {
+    pub(crate) link: NewLink,
+    pub(crate) day: i64,
+    pub(crate) quota: i64,
+    pub(crate) reply: oneshot::Sender<Result<Link, LinkError>>,
+}
+
+/// The sending side of the writer task.
+pub(crate) type LinkWriter = mpsc::Sender<InsertJob>;
+
+/// Starts the writer task on `pool` (SQLite: the single writer connection).
+pub(crate) fn spawn_writer(backend: Backend, pool: AnyPool) -> LinkWriter {
+    let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+    tokio::spawn(run_writer(backend, pool, rx));
+    tx
+}
+
+/// The answer of each job of a batch, in batch order.
+type Results = Vec<Result<Link, LinkError>>;
+
+/// How a batch ended, after its retries.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Committed (by the last attempt, or by an earlier one whose receipt a retry found).
+    Committed(Results),
+    /// Certainly not written: no attempt committed.
+    NotCommitted(StoreError),
+    /// An attempt's COMMIT failed and no later attempt could tell whether it took effect.
+    Unknown(StoreError),
+}
+
+async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<InsertJob>) {
+    while let Some(first) = rx.recv().await {
+        // Let the callers that are runnable right now enqueue too.
+        tokio::task::yield_now().await;
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let jobs: Vec<(&NewLink, i64, i64)> =
+            batch.iter().map(|j| (&j.link, j.day, j.quota)).collect();
+        let results = match write_batch(backend, &pool, &jobs, &receipts::new_id()).await {
+            Outcome::Committed(results) => results,
+            // One bad job must not fail the others: a batch that certainly did not commit is
+            // retried one job per transaction.
+            Outcome::NotCommitted(e) if jobs.len() > 1 => {
+                tracing::warn!(jobs = jobs.len(), error = %e, "link batch failed; retrying its jobs one by one");
+                let mut results = Vec::with_capacity(jobs.len());
+                for job in &jobs {
+                    results.push(write_one(backend, &pool, *job).await);
+                }
+                results
+            }
+            Outcome::NotCommitted(e) | Outcome::Unknown(e) => {
+                tracing::error!(error = %e, "link batch failed after retries");
+                jobs.iter()
+                    .map(|_| {
+                        Err(LinkError::GenerateFailed(StoreError::Backend(
+                            e.to_string(),
+                        )))
+                    })
+                    .collect()
+            }
+        };
+        for (job, result) in batch.into_iter().zip(results) {
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+/// One job in a batch of its own.
+async fn write_one(
+    backend: Backend,
+    pool: &AnyPool,
+    job: (&NewLink, i64, i64),
+) -> Result<Link, LinkError> {
+    match write_batch(backend, pool, &[job], &receipts::new_id()).await {
+        Outcome::Committed(mut one) => one.pop().unwrap_or_else(|| {
+            Err(LinkError::GenerateFailed(StoreError::Backend(
+                "a batch of one gave no result".into(),
+            )))
+        }),
+        Outcome::NotCommitted(e) | Outcome::Unknown(e) => Err(LinkError::GenerateFailed(e)),
+    }
+}
+
+/// How one attempt ended.
+#[derive(Debug)]
+pub(crate) enum Attempt {
+    Committed(Results),
+    /// The receipt was there already: an earlier attempt committed.
+    AlreadyCommitted,
+    /// Failed. `past_receipt`: the receipt insert succeeded, so no earlier attempt committed.
+    /// `in_doubt`: the failure was COMMIT's own, so these results may have been written.
+    Failed {
+        past_receipt: bool,
+        in_doubt: Option<Results>,
+        error: StoreError,
+    },
+}
+
+/// What the attempts so far say about a batch.
+struct Settle {
+    /// The results of the one attempt that may have committed.
+    in_doubt: Option<Results>,
+    error: StoreError,
+}
+
+impl Settle {
+    fn new() -> Self {
+        Self {
+            in_doubt: None,
+            error: StoreError::Backend("no attempt".into()),
+        }
+    }
+
+    /// Takes in an attempt; `Some` once the batch's outcome is known.
+    fn after(&mut self, attempt: Attempt) -> Option<Outcome> {
+        match attempt {
+            Attempt::Committed(results) => Some(Outcome::Committed(results)),
+            Attempt::AlreadyCommitted => Some(match self.in_doubt.take() {
+                Some(results) => Outcome::Committed(results),
+                // Only an attempt in doubt can have written the receipt: a caller bug.
+                None => Outcome::Unknown(StoreError::Backend(
+                    "the batch's receipt exists but no attempt of it is in doubt".into(),
+                )),
+            }),
+            Attempt::Failed {
+                past_receipt,
+                in_doubt,
+                error,
+            } => {
+                tracing::warn!(error = %error, "link batch attempt failed");
+                if past_receipt {
+                    self.in_doubt = in_doubt;
+                }
+                self.error = error;
+                None
+            }
+        }
+    }
+
+    /// The outcome when the attempts ran out.
+    fn finish(self) -> Outcome {
+        match self.in_doubt {
+            Some(_) => Outcome::Unknown(self.error),
+            None => Outcome::NotCommitted(self.error),
+        }
+    }
+}
+
+/// The outcome of a scripted sequence of attempts (tests of the bookkeeping above).
+#[cfg(test)]
+pub(crate) fn settle(attempts: Vec<Attempt>) -> Outcome {
+    let mut settle = Settle::new();
+    for attempt in attempts {
+        if let Some(outcome) = settle.after(attempt) {
+            return outcome;
+        }
+    }
+    settle.finish()
+}
+
+/// Writes `jobs` (link, Shanghai day, daily quota) in one transaction under `receipt`, retrying
+/// up to [`BATCH_ATTEMPTS`] times without ever writing twice.
+pub(crate) async fn write_batch(
+    backend: Backend,
+    pool: &AnyPool,
+    jobs: &[(&NewLink, i64, i64)],
+    receipt: &str,
+) -> Outcome {
+    let codes = fresh_codes(jobs.len());
+    let mut settle = Settle::new();
+    for attempt in 0..BATCH_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(RETRY_PAUSE * 4u32.pow(attempt - 1)).await;
+        }
+        let tried = attempt_batch(backend, pool, jobs, &codes, receipt, attempt > 0).await;
+        if let Some(outcome) = settle.after(tried) {
+            return outcome;
+        }
+    }
+    settle.finish()
+}
+
+/// `n` distinct fresh codes.
+fn fresh_codes(n: usize) -> Vec<LinkCode> {
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut codes: Vec<LinkCode> = Vec::with_capacity(n);
+    while codes.len() < n {
+        let code = LinkCode::generate();
+        if seen.insert(code) {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+async fn attempt_batch(
+    backend: Backend,
+    pool: &AnyPool,
+    jobs: &[(&NewLink, i64, i64)],
+    codes: &[LinkCode],
+    receipt: &str,
+    retry: bool,
+) -> Attempt {
+    let failed = |past_receipt, error| Attempt::Failed {
+        past_receipt,
+        in_doubt: None,
+        error,
+    };
+    let mut tx = match crate::begin_write(backend, pool).await {
+        Ok(tx) => tx,
+        Err(e) => return failed(false, e),
+    };
+    match receipts::insert(backend, &mut tx, receipt, retry).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let _ = tx.rollback().await;
+            return Attempt::AlreadyCommitted;
+        }
+        Err(e) => return failed(false, e),
+    }
+    let results = match decide_and_insert(backend, &mut tx, jobs, codes).await {
+        Ok(results) => results,
+        Err(e) => return failed(true, e),
+    };
+    match tx.commit().await {
+        Ok(()) => Attempt::Committed(results),
+        // Whatever the error says, the next attempt's receipt insert tells for sure.
+        Err(e) => Attempt::Failed {
+            past_receipt: true,
+            in_doubt: Some(results),
+            error: backend_err(e),
+        },
+    }
+}
+
+/// Reads the app's count for `day` (0 when no row).
+pub(crate) async fn used_on(
+    conn: &mut sqlx::AnyConnection,
+    appid: &str,
+    day: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2")
+        .bind(appid)
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(backend_err)?;
+    row.map(|r| r.try_get::<i64, _>("used"))
+        .transpose()
+        .map_err(backend_err)
+        .map(|u| u.unwrap_or(0))
+}
+
+/// The batch's work inside its transaction: apps locked in appid order (no deadlock between
+/// instances), per (app, day) the counter read once, each job decided by the core quota rule,
+/// accepted links inserted under their pre-generated codes, the counter written.
+async fn decide_and_insert(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    jobs: &[(&NewLink, i64, i64)],
+    codes: &[LinkCode],
+) -> Result<Results, StoreError> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|&a, &b| {
+        (jobs[a].0.appid.as_str(), jobs[a].1).cmp(&(jobs[b].0.appid.as_str(), jobs[b].1))
+    });
+    let mut results: Vec<Option<Result<Link, LinkError>>> = jobs.iter().map(|_| None).collect();
+    let mut locked: Option<&str> = None;
+    let mut i = 0;
+    while i < order.len() {
+        let (head, day, _) = jobs[order[i]];
+        let appid = head.appid.as_str();
+        let group_end = order[i..]
+            .iter()
+            .position(|&j| jobs[j].0.appid.as_str() != appid || jobs[j].1 != day)
+            .map_or(order.len(), |n| i + n);
+        if locked != Some(appid) {
+            if !crate::lock_app_row(backend, tx, appid).await? {
+                for &j in &order[i..group_end] {
+                    let gone = StoreError::Conflict(format!("no app {appid}"));
+                    results[j] = Some(Err(LinkError::Storage(gone)));
+                }
+                i = group_end;
+                continue;
+            }
+            locked = Some(appid);
+        }
+        let start = used_on(tx, appid, day).await?;
+        let mut used = start;
+        let mut accepted = Vec::new();
+        for &j in &order[i..group_end] {
+            // The core rule decides each job in order against the count so far.
+            if within_daily_quota(used, jobs[j].2) {
+                accepted.push(j);
+                used += 1;
+            } else {
+                results[j] = Some(Err(LinkError::QuotaExceeded));
+            }
+        }
+        let rows: Vec<(&NewLink, LinkCode)> =
+            accepted.iter().map(|&j| (jobs[j].0, codes[j])).collect();
+        for (&j, inserted) in accepted.iter().zip(insert_many(tx, &rows).await?) {
+            results[j] = Some(Ok(inserted));
+        }
+        if used != start {
+            sqlx::query(
+                "INSERT INTO link_daily_counts (appid, day, used) VALUES ($1, $2, $3) ON CONFLICT (appid, day) DO UPDATE SET used = excluded.used",
+            )
+            .bind(appid)
+            .bind(day)
+            .bind(used)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+        }
+        i = group_end;
+    }
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or(Err(LinkError::QuotaExceeded)))
+        .collect())
+}
+
+fn stored(code: LinkCode, link: &NewLink) -> Link {
+    Link {
+        code,
+        appid: link.appid.clone(),
+        host: link.host,
+        path: link.path.clone(),
+        query: link.query.clone(),
+        created_at: link.created_at,
+        expires_at: link.expires_at,
+        visits: 0,
+    }
+}
+
+/// Inserts `rows` under their codes, many rows per statement; a row whose code clashed with
+/// another link (not returned by `RETURNING`) is inserted again on its own with fresh codes.
+async fn insert_many(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[(&NewLink, LinkCode)],
+) -> Result<Vec<Link>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 7;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 0)",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO links ({}) VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
+            super::LINK_COLUMNS,
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (link, code) in chunk {
+            query = query
+                .bind(code.as_str())
+                .bind(link.appid.as_str())
+                .bind(link.host.as_str())
+                .bind(&link.path)
+                .bind(&link.query)
+                .bind(link.created_at)
+                .bind(link.expires_at);
+        }
+        let returned = query.fetch_all(&mut **tx).await.map_err(backend_err)?;
+        let written: std::collections::HashSet<String> = returned
+            .iter()
+            .map(|r| r.try_get::<String, _>("code"))
+            .collect::<Result<_, _>>()
+            .map_err(backend_err)?;
+        for (link, code) in chunk {
+            if written.contains(code.as_str()) {
+                out.push(stored(*code, link));
+            } else {
+                out.push(insert_one(tx, link).await?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts `link` under a fresh code, retrying on a code clash.
+async fn insert_one(
+    tx: &mut Transaction<'static, Any>,
+    link: &NewLink,
+) -> Result<Link, StoreError> {
+    let sql = format!(
+        "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
+        super::LINK_COLUMNS
+    );
+    for _ in 0..CODE_ATTEMPTS {
+        let code = LinkCode::generate();
+        let done = sqlx::query(&sql)
+            .bind(code.as_str())
+            .bind(link.appid.as_str())
+            .bind(link.host.as_str())
+            .bind(&link.path)
+            .bind(&link.query)
+            .bind(link.created_at)
+            .bind(link.expires_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend_err)?;
+        if done.rows_affected() == 1 {
+            return Ok(stored(code, link));
+        }
+    }
+    Err(StoreError::Conflict(
+        "no free link code after retries".into(),
+    ))
+}

@@ -1,0 +1,44 @@
+//! v1 URL-link APIs (`/api/apps/v1/url_link/generate|query_info|query_quota`): body, rules and
+//! plan of a generate; the code named by a query_info's `url_link`.
+#![no_main]
+
+use dyopen_core::link::{GenerateLink, LinkCode};
+use dyopen_fuzz::{app, body, split, NOW};
+use dyopen_wire::link::{GenerateRequest, QueryInfoRequest, QueryQuotaRequest};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((selector, bytes)) = split(data, 6) else {
+        return;
+    };
+    let form = selector >= 3;
+    match selector % 3 {
+        0 => {
+            let Some(req) = body::<GenerateRequest>(form, bytes) else {
+                return;
+            };
+            if let Ok(cmd) = GenerateLink::parse(
+                "app_id",
+                req.app_id,
+                req.app_name,
+                req.path,
+                req.query,
+                req.expire_time.map(|t| t.0),
+                false,
+            ) {
+                let _ = cmd.plan(&app(), NOW);
+            }
+        }
+        1 => {
+            let Some(req) = body::<QueryInfoRequest>(form, bytes) else {
+                return;
+            };
+            if let Some(code) = req.url_link.as_deref().and_then(LinkCode::from_url_link) {
+                assert_eq!(LinkCode::parse(code.as_str()), Some(code.clone()));
+            }
+        }
+        _ => {
+            let _ = body::<QueryQuotaRequest>(form, bytes);
+        }
+    }
+});
