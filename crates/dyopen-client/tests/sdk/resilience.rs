@@ -125,6 +125,30 @@ async fn raw_requests_are_sent_once_and_answered_as_received() {
 }
 
 #[tokio::test]
+async fn each_path_goes_to_the_host_the_table_names() {
+    use dyopen_client::raw::{RawBody, RawRequest};
+    use dyopen_wire::paths::{PlatformHost, OPEN_API_PATHS};
+    let server = TestServer::spawn().await;
+    let douyin = Proxy::start(&server.base_url).await;
+    let toutiao = Proxy::start(&server.base_url).await;
+    let c = Client::builder()
+        .douyin_base_url(&douyin.base_url)
+        .toutiao_base_url(&toutiao.base_url)
+        .build()
+        .expect("client");
+    for (path, host) in OPEN_API_PATHS {
+        c.send_raw(&RawRequest::post(path, RawBody::Json(json!({}))))
+            .await
+            .expect("an answer");
+        let (here, there) = match host {
+            PlatformHost::Douyin => (&douyin, &toutiao),
+            PlatformHost::Toutiao => (&toutiao, &douyin),
+        };
+        assert_eq!((here.count(path), there.count(path)), (1, 0), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn system_errors_are_retried_until_success() {
     let server = TestServer::spawn().await;
     let proxy = Proxy::start(&server.base_url).await;

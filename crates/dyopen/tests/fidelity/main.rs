@@ -1,12 +1,15 @@
 //! The fidelity tools against the real binary (SPEC §13, docs/fidelity.md):
 //! - `verify.rs`: `dyopen verify` against a dyopen server (every case the same, exit 0) and
 //!   against a test double that spoils three answers (exactly those three differ, exit 2);
+//! - `proxy.rs`: `dyopen proxy` in front of two stand-in hosts (routing by path, redirects passed
+//!   back, secrets masked in every recorded place);
 //! - `record_replay.rs`: the official clients' conformance scenarios recorded through
 //!   `dyopen proxy` in front of a dyopen standing in for the platform, then replayed by a fresh
 //!   `dyopen serve --emulator --replay`: the same envelopes, and no secret in any recording.
 
 #[path = "../common/mod.rs"]
 mod common;
+mod proxy;
 mod record_replay;
 mod verify;
 
