@@ -222,7 +222,9 @@ impl VerifyCmd {
             outln!("{}", report.text());
         }
         if let Some(why) = &report.stopped {
-            bail!("could not finish: {why}");
+            // The report (on stdout with --json) already says why; one line on stderr, exit 1.
+            eprintln!("error: could not finish: {why}");
+            return Ok(ExitCode::FAILURE);
         }
         Ok(if report.summary.differs == 0 {
             ExitCode::SUCCESS
