@@ -1,5 +1,6 @@
 // Conformance: the official npm SDK @open-dy/open_api_sdk against dyopen.
-// Env: DYOPEN_URL, DYOPEN_APPID, DYOPEN_SECRET (DYOPEN_ADMIN_TOKEN unused here).
+// Env: DYOPEN_URL, DYOPEN_APPID, DYOPEN_SECRET (DYOPEN_ADMIN_TOKEN unused here); DYOPEN_NOW
+// (Unix seconds) replaces the real time in request bodies, so a recording replays (docs/fidelity.md).
 // Prints `ok <name>` or `FAIL <name>: got … want …` per check; exits 1 on any failure.
 import sdk from '@open-dy/open_api_sdk';
 import { redirectSdk } from './redirect.cjs';
@@ -36,6 +37,7 @@ async function failure(call) {
   }
 }
 const LOG = `<${LOG_ID.source}>`;
+const nowSeconds = () => Number(process.env.DYOPEN_NOW || Math.floor(Date.now() / 1000));
 
 // --- client token (SPEC §3) ---
 const ct = await client.oauthClientToken(
@@ -91,7 +93,7 @@ check('region delete missing', await failure(() => del('441900', 'pages/none/ind
 });
 
 // --- an exclusive task (SPEC §5): ids and times travel as strings in the SDK's models ---
-const start = Math.floor(Date.now() / 1000);
+const start = nowSeconds();
 const task = await client.taskboxAddTask(new sdk.TaskboxAddTaskRequest({
   accessToken: token, taskName: 'conformance', startPage: 'pages/index/index', taskSettleType: 1, pageType: 0,
   taskStartTime: String(start), taskEndTime: String(start + 30 * 86400), douyinIds: ['lw1352552'],
@@ -106,7 +108,7 @@ const generate = (path, expireTime) =>
   client.urlLinkGenerate(new sdk.UrlLinkGenerateRequest({
     accessToken: token, appId: appid, appName: 'douyin', path, query: '{"id":"123"}', expireTime,
   }));
-const now = Math.floor(Date.now() / 1000);
+const now = nowSeconds();
 const link = await generate('pages/detail/detail', String(now + 7200));
 check('url link generate', { ...link, logId: shape(LOG_ID, link.logId), data: { urlLink: shape(LINK, link.data?.urlLink) } }, {
   errNo: 0, errMsg: '', logId: LOG, data: { urlLink: `<${LINK.source}>` },

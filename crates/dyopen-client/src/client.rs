@@ -5,30 +5,11 @@ use crate::auth::{TokenCache, TokenKind};
 use crate::error::{Error, Result};
 use crate::limiter::RateLimiter;
 use crate::retry::RetryPolicy;
+use dyopen_wire::paths::PlatformHost;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The platform's open.douyin.com host (city binding, client token, v1 URL links, v2 tasks).
-///
-/// ```
-/// assert_eq!(dyopen_client::DOUYIN_BASE_URL, "https://open.douyin.com");
-/// ```
-pub const DOUYIN_BASE_URL: &str = "https://open.douyin.com";
-/// The platform's developer.toutiao.com host (v2 token, talents, legacy URL links).
-///
-/// ```
-/// assert_eq!(dyopen_client::TOUTIAO_BASE_URL, "https://developer.toutiao.com");
-/// ```
-pub const TOUTIAO_BASE_URL: &str = "https://developer.toutiao.com";
-
-/// Which of the platform's two hosts an API lives on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Host {
-    /// `https://open.douyin.com`.
-    Douyin,
-    /// `https://developer.toutiao.com`.
-    Toutiao,
-}
+pub use dyopen_wire::paths::{DOUYIN_BASE_URL, TOUTIAO_BASE_URL};
 
 /// A client of the open APIs, for dyopen or the real platform. Cheap to clone (shared inside).
 ///
@@ -58,6 +39,8 @@ pub(crate) struct Inner {
     /// the platform expects ([`crate::family::Family::platform_token_kind`]).
     pub(crate) token_kind: Option<TokenKind>,
     pub(crate) retry: RetryPolicy,
+    /// Whether a call rejected for its token fetches a new one and tries once more.
+    pub(crate) token_refresh: bool,
     pub(crate) limiter: Option<RateLimiter>,
     /// The managed v2 (mini-program) token.
     pub(crate) tokens: TokenCache,
@@ -96,6 +79,7 @@ pub struct ClientBuilder {
     credentials: Option<(String, String)>,
     token_kind: Option<TokenKind>,
     retry: RetryPolicy,
+    token_refresh: bool,
     qps: Option<u32>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -111,6 +95,7 @@ impl Default for ClientBuilder {
             credentials: None,
             token_kind: None,
             retry: RetryPolicy::default(),
+            token_refresh: true,
             qps: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
@@ -185,6 +170,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a call the platform rejects for its token (invalid, expired, revoked) fetches a
+    /// new token and is sent once more (default true). `dyopen verify` turns it off, so every
+    /// answer it compares is the answer to exactly the request it made.
+    ///
+    /// ```
+    /// let b = dyopen_client::Client::builder().token_refresh(false);
+    /// ```
+    pub fn token_refresh(mut self, on: bool) -> Self {
+        self.token_refresh = on;
+        self
+    }
+
     /// Limit this client to `qps` requests per second (token bucket, burst `qps`).
     ///
     /// ```
@@ -250,6 +247,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 token_kind: self.token_kind,
                 retry: self.retry,
+                token_refresh: self.token_refresh,
                 limiter: self.qps.map(RateLimiter::new),
                 tokens: TokenCache::new(self.refresh_ahead),
                 client_tokens: TokenCache::new(self.refresh_ahead),
@@ -320,10 +318,12 @@ impl Client {
         &self.inner.toutiao
     }
 
-    pub(crate) fn url(&self, host: Host, path: &str) -> String {
-        match host {
-            Host::Douyin => format!("{}{path}", self.inner.douyin),
-            Host::Toutiao => format!("{}{path}", self.inner.toutiao),
+    /// The URL of `path` on the base URL of the host that serves it on the platform
+    /// ([`dyopen_wire::paths::host_of`]; a path that is no open API goes to the douyin base).
+    pub(crate) fn url(&self, path: &str) -> String {
+        match dyopen_wire::paths::host_of(path) {
+            Some(PlatformHost::Toutiao) => format!("{}{path}", self.inner.toutiao),
+            Some(PlatformHost::Douyin) | None => format!("{}{path}", self.inner.douyin),
         }
     }
 }

@@ -9,6 +9,8 @@
 //!   and the legacy URL link ([`ClientBuilder::token_kind`] forces one kind; dyopen accepts both).
 //! - One module per API family, each adding methods to [`Client`]: [`mod@token`], [`region`], [`link`], [`task`],
 //!   [`talents`] (split into calls of ten).
+//! - [`raw`]: one request exactly as given, its answer exactly as received (no retry, no
+//!   managed token), for comparing servers (`dyopen verify`).
 //! - [`AdminClient`] ([`admin`]): dyopen's own admin API and emulator clock.
 //! - [`Error`]: one error type with the platform code, message and log id.
 //!
@@ -31,6 +33,7 @@ pub mod error;
 mod family;
 mod limiter;
 pub mod link;
+pub mod raw;
 pub mod region;
 mod retry;
 pub mod talents;

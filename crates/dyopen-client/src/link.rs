@@ -1,7 +1,7 @@
 //! URL links (seed 002): legacy `POST /api/apps/url_link/generate` (developer.toutiao.com) and v1
 //! `POST /api/apps/v1/url_link/generate|query_info|query_quota/` (open.douyin.com).
 
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::transport::Call;
@@ -12,10 +12,10 @@ use dyopen_wire::link::{
     QueryQuotaData, QueryQuotaRequest,
 };
 
-const LEGACY: &str = "/api/apps/url_link/generate";
-const GENERATE: &str = "/api/apps/v1/url_link/generate/";
-const QUERY_INFO: &str = "/api/apps/v1/url_link/query_info/";
-const QUERY_QUOTA: &str = "/api/apps/v1/url_link/query_quota/";
+use dyopen_wire::paths::{
+    LINK_GENERATE as GENERATE, LINK_GENERATE_LEGACY as LEGACY, LINK_QUERY_INFO as QUERY_INFO,
+    LINK_QUERY_QUOTA as QUERY_QUOTA,
+};
 
 /// What a new URL link opens, and until when.
 ///
@@ -118,9 +118,8 @@ impl Client {
             query: Some(link.query.clone()),
             expire_time: Some(FlexInt(link.expire_time)),
         };
-        let res: OpenEnvelope<GenerateData> = self
-            .call(Call::new(Host::Douyin, GENERATE, Family::Open, &req)?)
-            .await?;
+        let res: OpenEnvelope<GenerateData> =
+            self.call(Call::new(GENERATE, Family::Open, &req)?).await?;
         Ok(res.data.url_link)
     }
 
@@ -144,7 +143,7 @@ impl Client {
             expire_time: Some(FlexInt(link.expire_time)),
         };
         let res: LinkLegacyEnvelope = self
-            .call(Call::new(Host::Toutiao, LEGACY, Family::LinkLegacy, &req)?)
+            .call(Call::new(LEGACY, Family::LinkLegacy, &req)?)
             .await?;
         Ok(res.url_link)
     }
@@ -164,7 +163,7 @@ impl Client {
             app_id: Some(self.link_app_id(None)?),
             url_link: Some(url_link.to_owned()),
         };
-        let call = Call::new(Host::Douyin, QUERY_INFO, Family::Open, &req)?.idempotent();
+        let call = Call::new(QUERY_INFO, Family::Open, &req)?.idempotent();
         let res: OpenEnvelope<QueryInfoData> = self.call(call).await?;
         Ok(res.data)
     }
@@ -182,7 +181,7 @@ impl Client {
             access_token: None,
             app_id: Some(self.link_app_id(None)?),
         };
-        let call = Call::new(Host::Douyin, QUERY_QUOTA, Family::Open, &req)?.idempotent();
+        let call = Call::new(QUERY_QUOTA, Family::Open, &req)?.idempotent();
         let res: OpenEnvelope<QueryQuotaData> = self.call(call).await?;
         Ok(res.data)
     }

@@ -1,6 +1,6 @@
 //! City binding (关联城市): `POST /api/product/v1/app_region_add|delete|modify/` (open.douyin.com).
 
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::transport::Call;
@@ -58,9 +58,7 @@ impl RegionTarget {
     }
 }
 
-const ADD: &str = "/api/product/v1/app_region_add/";
-const DELETE: &str = "/api/product/v1/app_region_delete/";
-const MODIFY: &str = "/api/product/v1/app_region_modify/";
+use dyopen_wire::paths::{REGION_ADD as ADD, REGION_DELETE as DELETE, REGION_MODIFY as MODIFY};
 
 impl Client {
     /// `app_region_add`: binds `region_id` (six-digit city code) to `target`; returns the
@@ -80,9 +78,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let res: CityEnvelope = self
-            .call(Call::new(Host::Douyin, ADD, Family::City, &req)?)
-            .await?;
+        let res: CityEnvelope = self.call(Call::new(ADD, Family::City, &req)?).await?;
         res.data_id
             .filter(|d| !d.is_empty())
             .ok_or_else(|| Error::Decode(format!("{ADD}: success without data_id")))
@@ -102,9 +98,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let _: CityEnvelope = self
-            .call(Call::new(Host::Douyin, DELETE, Family::City, &req)?)
-            .await?;
+        let _: CityEnvelope = self.call(Call::new(DELETE, Family::City, &req)?).await?;
         Ok(())
     }
 
@@ -127,9 +121,7 @@ impl Client {
             path: Some(target.path().to_owned()),
             access_token: None,
         };
-        let _: CityEnvelope = self
-            .call(Call::new(Host::Douyin, MODIFY, Family::City, &req)?)
-            .await?;
+        let _: CityEnvelope = self.call(Call::new(MODIFY, Family::City, &req)?).await?;
         Ok(())
     }
 }

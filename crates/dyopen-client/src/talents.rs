@@ -2,7 +2,7 @@
 //! on developer.toutiao.com, any number of ids split into calls of
 //! [`MAX_TALENTS_PER_CALL`].
 
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::transport::Call;
@@ -12,7 +12,7 @@ use dyopen_wire::task::{
     UpdateInfo, UpdateOrientTalentsData, UpdateOrientTalentsRequest, MAX_TALENTS_PER_CALL,
 };
 
-const PATH: &str = "/api/apps/taskbox/update_orient_talents/";
+use dyopen_wire::paths::TALENTS_UPDATE as PATH;
 
 /// Add talents to an exclusive task, or cancel their cooperation.
 ///
@@ -136,9 +136,8 @@ impl Client {
                 douyin_ids: chunk.to_vec(),
                 third_appid: update.third_appid.clone(),
             };
-            let res: TalentsEnvelope<UpdateOrientTalentsData> = self
-                .call(Call::new(Host::Toutiao, PATH, Family::Talents, &req)?)
-                .await?;
+            let res: TalentsEnvelope<UpdateOrientTalentsData> =
+                self.call(Call::new(PATH, Family::Talents, &req)?).await?;
             on_chunk(&res.data.update_info_list);
             all.extend(res.data.update_info_list);
         }

@@ -1,7 +1,7 @@
 //! Short-video tasks (任务台), v2 APIs on open.douyin.com: `/api/match/v2/taskbox/add_task|
 //! update_status|query_task_info|query_app_task_id/`.
 
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::Result;
 use crate::family::Family;
 use crate::transport::Call;
@@ -12,10 +12,10 @@ use dyopen_wire::task::{
     QueryTaskInfoRequest, TaskIdData, UpdateStatusRequest,
 };
 
-const ADD_TASK: &str = "/api/match/v2/taskbox/add_task/";
-const UPDATE_STATUS: &str = "/api/match/v2/taskbox/update_status/";
-const QUERY_TASK_INFO: &str = "/api/match/v2/taskbox/query_task_info/";
-const QUERY_APP_TASK_ID: &str = "/api/match/v2/taskbox/query_app_task_id/";
+use dyopen_wire::paths::{
+    TASK_ADD as ADD_TASK, TASK_QUERY_IDS as QUERY_APP_TASK_ID, TASK_QUERY_INFO as QUERY_TASK_INFO,
+    TASK_UPDATE_STATUS as UPDATE_STATUS,
+};
 
 /// A task's status for `update_status`.
 ///
@@ -67,9 +67,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn task_add(&self, req: &AddTaskRequest) -> Result<u64> {
-        let res: OpenEnvelope<TaskIdData> = self
-            .call(Call::new(Host::Douyin, ADD_TASK, Family::Open, req)?)
-            .await?;
+        let res: OpenEnvelope<TaskIdData> =
+            self.call(Call::new(ADD_TASK, Family::Open, req)?).await?;
         Ok(res.data.task_id.0)
     }
 
@@ -88,7 +87,7 @@ impl Client {
         };
         // The platform's model marks `data.task_id` optional here: success is the envelope alone.
         let _: OpenEnvelope<serde_json::Value> = self
-            .call(Call::new(Host::Douyin, UPDATE_STATUS, Family::Open, &req)?)
+            .call(Call::new(UPDATE_STATUS, Family::Open, &req)?)
             .await?;
         Ok(())
     }
@@ -111,7 +110,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn task_query_info(&self, req: &QueryTaskInfoRequest) -> Result<QueryTaskInfoData> {
-        let call = Call::new(Host::Douyin, QUERY_TASK_INFO, Family::Open, req)?.idempotent();
+        let call = Call::new(QUERY_TASK_INFO, Family::Open, req)?.idempotent();
         let res: OpenEnvelope<QueryTaskInfoData> = self.call(call).await?;
         Ok(res.data)
     }
@@ -136,7 +135,7 @@ impl Client {
             task_category: category.map(FlexInt),
             access_token: None,
         };
-        let call = Call::new(Host::Douyin, QUERY_APP_TASK_ID, Family::Open, &req)?.idempotent();
+        let call = Call::new(QUERY_APP_TASK_ID, Family::Open, &req)?.idempotent();
         let res: OpenEnvelope<QueryAppTaskIdData> = self.call(call).await?;
         Ok(res.data.task_ids.into_iter().map(|id| id.0).collect())
     }

@@ -2,7 +2,7 @@
 //! other calls use.
 
 use crate::auth::TokenKind;
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::transport::Call;
@@ -28,8 +28,7 @@ impl Client {
             secret: Some(secret.to_owned()),
             grant_type: Some(GRANT.to_owned()),
         };
-        let call =
-            Call::new(Host::Toutiao, "/api/apps/v2/token", Family::V2Token, &req)?.idempotent();
+        let call = Call::new(dyopen_wire::paths::V2_TOKEN, Family::V2Token, &req)?.idempotent();
         let res: V2TokenResponse = self.call_anonymous(call).await?;
         Ok(res.data)
     }
@@ -53,13 +52,8 @@ impl Client {
             client_secret: Some(client_secret.to_owned()),
             grant_type: Some(GRANT.to_owned()),
         };
-        let call = Call::new(
-            Host::Douyin,
-            "/oauth/client_token/",
-            Family::ClientToken,
-            &req,
-        )?
-        .idempotent();
+        let call =
+            Call::new(dyopen_wire::paths::CLIENT_TOKEN, Family::ClientToken, &req)?.idempotent();
         let res: ClientTokenResponse = self.call_anonymous(call).await?;
         Ok(res.data)
     }

@@ -1,7 +1,7 @@
 //! One open-API call: serialise, attach the token, send, read the family's envelope; retry on
 //! system errors and unsent requests with jittered backoff; refresh the token once on a token error.
 
-use crate::client::{Client, Host};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::family::Family;
 use serde::de::DeserializeOwned;
@@ -10,7 +10,6 @@ use serde_json::Value;
 
 /// Everything the transport needs to know about one call.
 pub(crate) struct Call {
-    pub host: Host,
     pub path: &'static str,
     pub family: Family,
     pub body: Value,
@@ -20,17 +19,11 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    /// A call of `path` with `body` serialised to JSON.
-    pub(crate) fn new(
-        host: Host,
-        path: &'static str,
-        family: Family,
-        body: &impl Serialize,
-    ) -> Result<Self> {
+    /// A call of `path` (sent to the host that serves it) with `body` serialised to JSON.
+    pub(crate) fn new(path: &'static str, family: Family, body: &impl Serialize) -> Result<Self> {
         let body = serde_json::to_value(body)
             .map_err(|e| Error::Config(format!("request body of {path}: {e}")))?;
         Ok(Self {
-            host,
             path,
             family,
             body,
@@ -77,7 +70,11 @@ impl Client {
         loop {
             let token = self.managed_token(kind).await?;
             match self.send_retrying(call, Some(&token)).await {
-                Err(Error::Api { code, .. }) if !refreshed && call.family.is_token_error(code) => {
+                Err(Error::Api { code, .. })
+                    if self.inner.token_refresh
+                        && !refreshed
+                        && call.family.is_token_error(code) =>
+                {
                     self.inner.cache(kind).invalidate(&token);
                     refreshed = true;
                 }
@@ -112,7 +109,7 @@ impl Client {
         let mut req = self
             .inner
             .http
-            .post(self.url(call.host, call.path))
+            .post(self.url(call.path))
             .header(reqwest::header::CONTENT_TYPE, "application/json");
         if let Some(t) = token {
             req = req.header("access-token", t);

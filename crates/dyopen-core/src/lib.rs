@@ -9,6 +9,7 @@
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 //! - [`redact`]: passwords out of printed connection URLs.
+//! - [`secrets`]: which fields carry secrets, masked in recordings and ignored by replay.
 
 pub mod app;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod link;
 pub mod redact;
 pub mod region;
+pub mod secrets;
 pub mod store;
 pub mod task;
 pub mod token;

@@ -66,6 +66,9 @@ pub struct JournalEntry {
     pub response_truncated: bool,
     /// Whether an injected fault produced the answer.
     pub injected_fault: bool,
+    /// Whether the answer was replayed from a recording (`dyopen serve --replay DIR`).
+    #[serde(default)]
+    pub replayed: bool,
 }
 
 /// Answer of `GET /_emulator/v1/journal`: newest last.

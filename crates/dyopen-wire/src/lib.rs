@@ -7,6 +7,8 @@
 //! - [`dialect`]: the error envelopes (`err_no`/`err_msg`, `error`/`message`, …) and their codes.
 //! - [`ids`]: 19-digit ids accepted as JSON integers or decimal strings.
 //! - [`token`], [`region`], [`link`]: the open APIs, one module per family.
+//! - [`paths`]: open-API paths, their normal form, and the host that serves each one.
+//! - [`recording`]: the files `dyopen proxy` records and `dyopen serve --replay` answers from.
 //! - [`admin`], [`emulator`]: dyopen's own control plane.
 
 pub mod admin;
@@ -15,6 +17,8 @@ pub mod dialect;
 pub mod emulator;
 pub mod ids;
 pub mod link;
+pub mod paths;
+pub mod recording;
 pub mod region;
 pub mod task;
 pub mod token;

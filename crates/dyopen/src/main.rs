@@ -1,6 +1,7 @@
 //! The `dyopen` binary: `dyopen serve` runs the server; the other subcommands are the CLI.
 
 mod cli;
+mod proxy;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,10 @@ enum Command {
     Task(cli::task::TaskCmd),
     /// Add or cancel talents of an exclusive task, any number (sent in calls of ten).
     Talents(cli::talents::TalentsCmd),
+    /// Compare a dyopen server or the real platform with the documented answers (test app).
+    Verify(cli::verify::VerifyCmd),
+    /// Forward open-API requests to the platform (or any upstream) and record each pair.
+    Proxy(proxy::ProxyArgs),
     /// Print a shell completion script.
     Completions(cli::completions::CompletionsCmd),
 }
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve_main(args),
+        Command::Verify(cmd) => cli::run_with_status(cmd.json(), cmd.run()),
+        Command::Proxy(args) => cli::run(false, proxy::run(args)),
         Command::App(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Token(cmd) => cli::run(cmd.json(), cmd.run()),
         Command::Region(cmd) => cli::run(cmd.json(), cmd.run()),

@@ -65,6 +65,11 @@ pub struct ServeArgs {
     /// again by every reset.
     #[arg(long, env = "DYOPEN_SEED_FILE", requires = "emulator")]
     seed_file: Option<PathBuf>,
+    /// Emulator: answer requests that match a recording of `dyopen proxy --record DIR` with the
+    /// recorded answer (in recorded order, then the emulator answers); token endpoints and
+    /// unmatched requests always reach the emulator (docs/fidelity.md).
+    #[arg(long, env = "DYOPEN_REPLAY", value_name = "DIR", requires = "emulator")]
+    replay: Option<PathBuf>,
     /// Emulator: how many requests the journal keeps.
     #[arg(long, env = "DYOPEN_JOURNAL_CAPACITY", default_value_t = dyopen_server::emulator::DEFAULT_JOURNAL_CAPACITY)]
     journal_capacity: usize,
@@ -169,7 +174,7 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -276,6 +281,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             if let Some(path) = args.seed_file.as_ref() {
                 let fixture = load_startup_fixture(&state, path).await?;
                 emu.set_startup_fixture(fixture);
+            }
+            if let Some(dir) = args.replay.as_ref() {
+                let replay = dyopen_server::emulator::Replay::load(dir)?;
+                println!(
+                    "replaying {} recordings from {}",
+                    replay.len(),
+                    replay.dir().display()
+                );
+                emu.set_replay(replay);
             }
             // Every emulator start has the demo app, unless the fixture says `demo: false`.
             emu.startup_fixture().is_none_or(|f| f.wants_demo())

@@ -77,6 +77,78 @@ async fn a_token_error_that_persists_is_returned_after_one_refresh() {
 }
 
 #[tokio::test]
+async fn with_token_refresh_off_a_token_error_is_returned_as_it_came() {
+    let server = TestServer::spawn().await;
+    let proxy = Proxy::start(&server.base_url).await;
+    let app = server.app().await;
+    let c = Client::builder()
+        .base_url(&proxy.base_url)
+        .credentials(&app.appid, &app.secret)
+        .retry(dyopen_client::RetryPolicy::none())
+        .token_refresh(false)
+        .build()
+        .expect("client");
+    let auth =
+        Fault::Body(json!({"err_no": 10100, "err_msg": "鉴权失败,access_token非法", "log_id": ""}));
+    proxy.inject(ADD, [auth]);
+    let err = c
+        .region_add(&RegionTarget::Whole, "440300")
+        .await
+        .expect_err("rejected");
+    assert_eq!(err.code(), Some(10100));
+    assert_eq!(proxy.count(TOKEN), 1);
+    assert_eq!(proxy.count(ADD), 1);
+}
+
+#[tokio::test]
+async fn raw_requests_are_sent_once_and_answered_as_received() {
+    use dyopen_client::raw::{RawBody, RawRequest};
+    let server = TestServer::spawn().await;
+    let proxy = Proxy::start(&server.base_url).await;
+    let c = client(&proxy.base_url, &server.app().await);
+    proxy.inject(ADD, [city_system_error()]);
+    let req = RawRequest::post(
+        ADD,
+        RawBody::Json(json!({"bind_type": 1, "region_id": "440300"})),
+    )
+    .header("access-token", "clt.unknown");
+    let answer = c.send_raw(&req).await.expect("an answer");
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json().expect("json")["err_no"], 10000);
+    assert_eq!(proxy.count(ADD), 1, "a system error is not retried");
+    assert_eq!(proxy.count(TOKEN), 0, "no managed token");
+    let answer = c
+        .send_raw(&RawRequest::post("/api/nothing/here/", RawBody::Empty))
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status, 404);
+}
+
+#[tokio::test]
+async fn each_path_goes_to_the_host_the_table_names() {
+    use dyopen_client::raw::{RawBody, RawRequest};
+    use dyopen_wire::paths::{PlatformHost, OPEN_API_PATHS};
+    let server = TestServer::spawn().await;
+    let douyin = Proxy::start(&server.base_url).await;
+    let toutiao = Proxy::start(&server.base_url).await;
+    let c = Client::builder()
+        .douyin_base_url(&douyin.base_url)
+        .toutiao_base_url(&toutiao.base_url)
+        .build()
+        .expect("client");
+    for (path, host) in OPEN_API_PATHS {
+        c.send_raw(&RawRequest::post(path, RawBody::Json(json!({}))))
+            .await
+            .expect("an answer");
+        let (here, there) = match host {
+            PlatformHost::Douyin => (&douyin, &toutiao),
+            PlatformHost::Toutiao => (&toutiao, &douyin),
+        };
+        assert_eq!((here.count(path), there.count(path)), (1, 0), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn system_errors_are_retried_until_success() {
     let server = TestServer::spawn().await;
     let proxy = Proxy::start(&server.base_url).await;

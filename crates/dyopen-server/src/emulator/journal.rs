@@ -48,6 +48,8 @@ pub struct Recorded {
     pub response_truncated: bool,
     /// Whether an injected fault produced the answer.
     pub injected_fault: bool,
+    /// Whether the answer was replayed from a `--replay` recording.
+    pub replayed: bool,
 }
 
 /// What glibc's malloc takes for an `n`-byte request (8-byte header, 16-byte steps, 32 at least);
@@ -100,6 +102,7 @@ impl Recorded {
             response: body(&self.response),
             response_truncated: self.response_truncated,
             injected_fault: self.injected_fault,
+            replayed: self.replayed,
         }
     }
 }
@@ -222,6 +225,7 @@ struct EntryView<'a> {
     response: BodyView<'a>,
     response_truncated: bool,
     injected_fault: bool,
+    replayed: bool,
 }
 
 impl<'a> From<&'a Recorded> for EntryView<'a> {
@@ -240,6 +244,7 @@ impl<'a> From<&'a Recorded> for EntryView<'a> {
             response: BodyView(&e.response),
             response_truncated: e.response_truncated,
             injected_fault: e.injected_fault,
+            replayed: e.replayed,
         }
     }
 }

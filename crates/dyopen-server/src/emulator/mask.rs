@@ -8,20 +8,12 @@
 mod scan;
 mod transcode;
 
-/// The words that make a field secret (compared with the lower-cased decoded name).
-pub const SECRET_WORDS: [&str; 3] = ["token", "secret", "password"];
-/// What a masked value becomes.
-pub const MASK: &str = "***";
+/// The rule itself lives in core, shared with `dyopen proxy` recordings and `--replay` matching.
+pub use dyopen_core::secrets::{is_secret_name, MASK};
 /// What the journal shows for a text body that names a secret outside a maskable field.
 pub const WITHHELD: &str = "[body withheld: not JSON and names a secret field]";
 /// Longest app id or token the middleware picks out of a body (longer ones are not real).
 const MAX_NAMED_LEN: usize = 256;
-
-/// Whether a decoded field name is a secret's.
-pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w))
-}
 
 /// A body as the journal keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -37,6 +37,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     let keep = usize::try_from(state.limits.journal_body_bytes).unwrap_or(usize::MAX);
     let (mut parts, body) = req.into_parts();
+    let fault = emu.faults().take(&path);
+    // `--replay`: a matching recording answers instead of the route (a fault still wins).
+    let (body, replayed) = match super::replay::intercept(&emu, fault.is_none(), &parts, body).await
+    {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
     let tee = RequestTee::new(body, keep);
     let presented = PresentedToken::from_request_parts(&mut parts, &state)
         .await
@@ -50,9 +57,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         query: query.unwrap_or_default().into(),
         ..Recorded::default()
     };
-    let fault = emu.faults().take(&path);
+    let is_replayed = replayed.is_some();
     let response = match fault {
-        None => next.run(Request::from_parts(parts, tee.body())).await,
+        None => match replayed {
+            Some(answer) => answer,
+            None => next.run(Request::from_parts(parts, tee.body())).await,
+        },
         Some(FaultKind::SystemError) => {
             crate::api::error_for_path(&path, crate::api::OutOfBandError::System)
         }
@@ -87,6 +97,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     record.status = response.status().as_u16();
     record.injected_fault = fault.is_some();
+    record.replayed = is_replayed;
     let (rparts, rbody) = response.into_parts();
     match rbody
         .size_hint()

@@ -8,6 +8,7 @@ pub(crate) mod fixture;
 pub(crate) mod journal;
 pub(crate) mod mask;
 pub mod middleware;
+pub mod replay;
 pub(crate) mod reset;
 pub(crate) mod tee;
 
@@ -16,11 +17,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use dyopen_core::clock::ManualClock;
 use dyopen_wire::emulator::Fixture;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 pub use faults::{FaultKind, Faults};
 pub use fixture::{apply_fixture, parse_fixture};
 pub use journal::Journal;
+pub use replay::Replay;
 
 /// Default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
@@ -34,6 +36,7 @@ pub struct Emulator {
     /// Pending injected faults.
     pub faults: Mutex<Faults>,
     startup_fixture: Mutex<Option<Fixture>>,
+    replay: OnceLock<Replay>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -49,6 +52,7 @@ impl Emulator {
             journal: Mutex::new(Journal::new(journal_capacity, journal_bytes)),
             faults: Mutex::new(Faults::default()),
             startup_fixture: Mutex::new(None),
+            replay: OnceLock::new(),
         }
     }
     /// Remembers the start-up fixture (`--seed-file`): a reset loads it again.
@@ -58,6 +62,14 @@ impl Emulator {
     /// The start-up fixture, if any.
     pub fn startup_fixture(&self) -> Option<Fixture> {
         lock(&self.startup_fixture).clone()
+    }
+    /// Answers matching requests from these recordings (`--replay`); set once, at start.
+    pub fn set_replay(&self, replay: Replay) {
+        let _ = self.replay.set(replay);
+    }
+    /// The recordings being replayed, if any.
+    pub fn replay(&self) -> Option<&Replay> {
+        self.replay.get()
     }
     /// The journal, locked.
     pub fn journal(&self) -> MutexGuard<'_, Journal> {

@@ -1,6 +1,6 @@
 //! `POST /_emulator/v1/reset`: back to the seeded state — every table emptied, the stored demo
 //! app re-created with the same credentials (unless the start-up fixture says `demo: false`), the
-//! start-up fixture loaded again, the clock on real time, journal and faults cleared.
+//! start-up fixture loaded again, the clock on real time, journal and faults cleared, `--replay` recordings rewound.
 
 use super::fixture::apply_fixture;
 use crate::http::ApiError;
@@ -20,6 +20,9 @@ pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>,
     emu.clock.reset();
     emu.journal().clear();
     emu.faults().clear();
+    if let Some(replay) = emu.replay() {
+        replay.rewind();
+    }
     state.links.cache.clear();
     state.links.limiter.clear().await;
     let fixture = emu.startup_fixture();

@@ -4,18 +4,9 @@
 use axum::extract::Request;
 use axum::http::uri::{PathAndQuery, Uri};
 
-/// The normalised form of a path: no repeated `/`, no trailing `/` (except the root).
-pub fn normalize_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        out.push('/');
-        out.push_str(seg);
-    }
-    if out.is_empty() {
-        out.push('/');
-    }
-    out
-}
+/// The normalised form of a path: no repeated `/`, no trailing `/` (except the root). The rule
+/// lives in the wire crate, shared with the SDK and `dyopen proxy`.
+pub use dyopen_wire::paths::normalize_path;
 
 /// Whether `path` is already in normal form (the common case: no allocation then).
 fn is_normal(path: &str) -> bool {

@@ -13,6 +13,7 @@ mod link;
 mod link_bounds;
 mod openapi;
 mod region;
+mod replay;
 mod store;
 mod task;
 mod token;

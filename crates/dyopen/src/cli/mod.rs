@@ -1,6 +1,6 @@
 //! The CLI subcommands on the SDK (`dyopen-client`), one file per group: [`app`], [`token`],
 //! [`region`], [`link`], [`task`],
-//! [`talents`], [`completions`]; settings in [`config`], printing in [`output`].
+//! [`talents`], [`verify`], [`completions`]; settings in [`config`], printing in [`output`].
 
 /// `println!` that ignores a closed stdout (e.g. `dyopen app list | head -1`) instead of panicking.
 macro_rules! outln {
@@ -19,6 +19,7 @@ pub mod region;
 pub mod talents;
 pub mod task;
 pub mod token;
+pub mod verify;
 
 use std::process::ExitCode;
 
