@@ -28,7 +28,7 @@ pub fn settable(secs: i64) -> Result<Timestamp, ClockError> {
 }
 
 /// An instant as Unix milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
 impl Timestamp {

@@ -7,6 +7,7 @@
 //! - [`task`]: tasks, exclusive talents and submissions.
 //! - [`link`]: URL links (codes, query rules, hosts, expiry).
 //! - [`ids`]: 19-digit ids (`data_id`, task ids).
+//! - [`session`]: console sessions (lifetime, tokens, CSRF).
 //! - [`store`]: the [`Store`] trait the storage backends implement.
 //! - [`redact`]: passwords out of printed connection URLs.
 //! - [`secrets`]: which fields carry secrets, masked in recordings and ignored by replay.
@@ -18,6 +19,7 @@ pub mod link;
 pub mod redact;
 pub mod region;
 pub mod secrets;
+pub mod session;
 pub mod store;
 pub mod task;
 pub mod token;

@@ -29,6 +29,8 @@ pub struct Config {
     pub emulator_remote: bool,
     /// Requests the emulator journal keeps.
     pub journal_capacity: usize,
+    /// A second listener serving only `GET /metrics`, without the admin token.
+    pub metrics_listen: Option<SocketAddr>,
     /// Resource bounds (timeouts, connections, memory budgets).
     pub limits: Limits,
 }
@@ -47,6 +49,7 @@ impl Config {
             emulator: false,
             emulator_remote: false,
             journal_capacity: crate::emulator::DEFAULT_JOURNAL_CAPACITY,
+            metrics_listen: None,
             limits: Limits::default(),
         }
     }
@@ -114,6 +117,7 @@ impl std::fmt::Debug for Config {
             .field("emulator", &self.emulator)
             .field("emulator_remote", &self.emulator_remote)
             .field("journal_capacity", &self.journal_capacity)
+            .field("metrics_listen", &self.metrics_listen)
             .field("limits", &self.limits)
             .finish()
     }

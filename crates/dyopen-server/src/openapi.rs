@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
     paths(
         crate::health::healthz,
         crate::health::readyz,
+        crate::metrics::endpoint::behind_admin_token,
         crate::api::token::v2::handler,
         crate::api::token::client::handler,
         crate::api::region::add::handler,

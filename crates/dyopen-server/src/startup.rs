@@ -7,8 +7,10 @@ use crate::http::handler_timeout::HandlerTimeoutLayer;
 use crate::http::{fallback, logid, normalize};
 use crate::links::limiter::{QpsLimiter, EMULATOR_WINDOW_TTL_SECS, WINDOW_TTL_SECS};
 use crate::links::LinkRuntime;
+use crate::metrics::route::RouteMetricsLayer;
+use crate::metrics::Metrics;
 use crate::state::{AppContext, AppState};
-use crate::{admin, api, emulator, health, links};
+use crate::{admin, api, console, emulator, health, links};
 use anyhow::Context;
 use axum::extract::Request;
 use axum::routing::{any, get};
@@ -23,12 +25,15 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::Layer as _;
 
-/// A built server: bound to its port, connected to its database, not yet serving.
+/// A built server: bound to its port (and `--metrics-listen`), connected to its database, not
+/// yet serving.
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
+    metrics_listener: Option<(TcpListener, SocketAddr)>,
     state: AppState,
     store: SqlStore,
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -47,9 +52,11 @@ impl Application {
         for warning in config.validate()? {
             tracing::warn!("{warning}");
         }
+        let metrics = Arc::new(Metrics::new());
         let mut opts = StoreOptions::new(&config.database_url);
         opts.sqlite_sync = config.sqlite_sync;
         opts.acquire_timeout = config.limits.db_acquire_timeout;
+        opts.link_batch_sizes = metrics.link_batch_sizes.clone();
         let store = SqlStore::connect(&opts).await.with_context(|| {
             format!(
                 "opening database {} (waiting at most {} for a connection, --db-acquire-timeout)",
@@ -61,6 +68,18 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
+        metrics.watch_store(store.clone());
+        let metrics_listener = match config.metrics_listen {
+            Some(at) => {
+                let l = TcpListener::bind(at)
+                    .await
+                    .with_context(|| format!("binding --metrics-listen {at}"))?;
+                let bound = l.local_addr()?;
+                Some((l, bound))
+            }
+            None => None,
+        };
+        let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
         let clock: Arc<dyn Clock> = match &manual {
             Some(m) => m.clone(),
             None => Arc::new(SystemClock),
@@ -93,6 +112,7 @@ impl Application {
         let state = AppState::new(AppContext {
             store: Arc::new(store.clone()),
             clock: clock.clone(),
+            wall_clock: Arc::new(SystemClock),
             emulator: match (&manual, config.emulator) {
                 (Some(m), true) => Some(Arc::new(Emulator::new(
                     m.clone(),
@@ -110,15 +130,20 @@ impl Application {
                 limiter,
                 config.limits.link_cache_bytes,
                 clock.clone(),
+                &metrics,
             )),
             limits: config.limits.clone(),
             emulator_remote: config.emulator && config.emulator_remote,
+            metrics,
+            stopping: stopping_rx,
         });
         Ok(Self {
             listener,
             addr,
+            metrics_listener,
             state,
             store,
+            stopping,
         })
     }
 
@@ -130,6 +155,11 @@ impl Application {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of `--metrics-listen`, when set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().map(|(_, a)| *a)
     }
 
     /// The shared state (tests and the CLI use its store and clock).
@@ -146,16 +176,48 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_flusher, stop) = tokio::sync::oneshot::channel();
-        let flusher = tokio::spawn(self.state.links.visits.clone().run_flusher(
-            self.state.store.clone(),
-            self.state.clock.clone(),
-            stop,
-        ));
+        let flusher = tokio::spawn(
+            self.state
+                .links
+                .visits
+                .clone()
+                .run_flusher(self.state.store.clone(), stop),
+        );
         let links = self.state.links.clone();
         let sweeper = tokio::spawn(async move { links.cache.run_sweeper().await });
+        let metrics = self.state.metrics.clone();
+        let upkeep = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(crate::metrics::UPKEEP_EVERY);
+            loop {
+                tick.tick().await;
+                metrics.run_upkeep();
+            }
+        });
         let limits = self.state.limits.clone();
+        // Shutdown begins: tell endless responses (the console's live tail) and the metrics
+        // listener, then let the serve loop drain.
+        let stopping = self.stopping;
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        };
+        let metrics_server = self.metrics_listener.map(|(listener, _)| {
+            let service = crate::metrics::endpoint::metrics_router(self.state.clone());
+            let mut stop = self.state.stopping.clone();
+            let limits = limits.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                };
+                crate::conn::serve(listener, service, &limits, stopped).await;
+            })
+        });
         let service = app_service(self.state.clone());
         crate::conn::serve(self.listener, service, &limits, shutdown).await;
+        upkeep.abort();
+        if let Some(server) = metrics_server {
+            let _ = server.await;
+        }
         // Drained: write the last visit counts before the database closes.
         sweeper.abort();
         let _ = stop_flusher.send(());
@@ -185,7 +247,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/openapi.json", get(crate::openapi::openapi_json))
+        .route(
+            "/metrics",
+            get(crate::metrics::endpoint::behind_admin_token),
+        )
         .merge(api::router())
+        // The console: its own routes and session layer, nothing of it on the other routes.
+        .merge(console::router(state.clone()))
         // Every request under /admin/v1 (and /_emulator/v1 with --emulator-remote) meets the
         // admin token first, unknown paths and wrong methods included.
         .nest_service("/admin/v1", admin::router(state.clone()))
@@ -195,7 +263,7 @@ pub fn router(state: AppState) -> Router {
         router = if state.emulator_remote {
             router.nest_service(
                 "/_emulator/v1",
-                admin::behind_admin_token(emulator::router(), state.clone()),
+                admin::behind_admin_token(emulator::router(), state.clone(), "/_emulator/v1"),
             )
         } else {
             router.nest("/_emulator/v1", emulator::router())
@@ -204,6 +272,8 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(fallback::not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
+        // Over every route and the fallback: requests and latency per matched template.
+        .layer(RouteMetricsLayer::new(state.metrics.clone()))
         .with_state(state)
 }
 

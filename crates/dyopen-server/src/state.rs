@@ -30,6 +30,8 @@ pub struct AppContext {
     pub store: Arc<dyn Store>,
     /// The one source of time.
     pub clock: Arc<dyn Clock>,
+    /// Real time, whatever the emulator clock says: console sessions live by it.
+    pub wall_clock: Arc<dyn Clock>,
     /// Emulator state (journal, faults, demo app), in emulator mode.
     pub emulator: Option<Arc<crate::emulator::Emulator>>,
     /// SHA-256 (hex) of the admin API's bearer token, computed once at start.
@@ -44,4 +46,9 @@ pub struct AppContext {
     pub limits: crate::config::Limits,
     /// `--emulator-remote`: the emulator routes need the admin token.
     pub emulator_remote: bool,
+    /// This instance's metrics.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Turns true when shutdown begins (endless responses such as the console's journal tail
+    /// end then, so draining does not wait for them).
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }

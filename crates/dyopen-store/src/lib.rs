@@ -6,13 +6,15 @@
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
 //! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`tasks`] (tasks and
-//! talents), [`links`] (URL links, with a group-commit writer task for inserts).
+//! talents), [`links`] (URL links, with a group-commit writer task for inserts, the visit flush
+//! and its daily buckets), [`sessions`] (console logins).
 
 mod apps;
 mod demo;
 mod links;
 mod read_cache;
 mod regions;
+mod sessions;
 mod task_search;
 mod tasks;
 
@@ -69,6 +71,8 @@ pub struct StoreOptions {
     /// Longest wait for a pooled connection (and, at start, for the first one) before the call
     /// fails with [`StoreError::Backend`]; `--db-acquire-timeout`.
     pub acquire_timeout: Duration,
+    /// Where the link writer reports the size of each batch (a no-op by default).
+    pub link_batch_sizes: metrics::Histogram,
 }
 
 impl StoreOptions {
@@ -79,8 +83,24 @@ impl StoreOptions {
             sqlite_sync: SqliteSync::Normal,
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
+            link_batch_sizes: metrics::Histogram::noop(),
         }
     }
+}
+
+/// A snapshot of the store's connection pools and link writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Open connections of the reader pool (on PostgreSQL the one pool).
+    pub read_connections: u32,
+    /// Idle ones among them.
+    pub read_idle: usize,
+    /// Open connections of the writer pool (SQLite: at most one; PostgreSQL: the same pool).
+    pub write_connections: u32,
+    /// Idle ones among them.
+    pub write_idle: usize,
+    /// Link inserts queued for the group-commit writer.
+    pub link_queue_depth: usize,
 }
 
 /// The sqlx-backed store.
@@ -163,7 +183,11 @@ impl SqlStore {
                     .map_err(backend_err)?;
                 Self {
                     backend,
-                    link_writer: links::spawn_writer(backend, write.clone()),
+                    link_writer: links::spawn_writer(
+                        backend,
+                        write.clone(),
+                        opts.link_batch_sizes.clone(),
+                    ),
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read,
                     write,
@@ -191,7 +215,11 @@ impl SqlStore {
                 drop(conn);
                 Self {
                     backend,
-                    link_writer: links::spawn_writer(backend, pool.clone()),
+                    link_writer: links::spawn_writer(
+                        backend,
+                        pool.clone(),
+                        opts.link_batch_sizes.clone(),
+                    ),
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read: pool.clone(),
                     write: pool,
@@ -206,22 +234,37 @@ impl SqlStore {
         self.backend
     }
 
+    /// What the pools and the link writer hold right now (read by `/metrics`).
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            read_connections: self.read.size(),
+            read_idle: self.read.num_idle(),
+            write_connections: self.write.size(),
+            write_idle: self.write.num_idle(),
+            link_queue_depth: self
+                .link_writer
+                .max_capacity()
+                .saturating_sub(self.link_writer.capacity()),
+        }
+    }
+
     /// Closes the pools (flushing SQLite's WAL on the last connection).
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
     }
 
-    /// Empties every table but the migrations' own, whatever tables later migrations add.
+    /// Empties every table but the migrations' own and the console's sessions (a reset from the
+    /// console keeps its operator logged in), whatever tables later migrations add.
     pub(crate) async fn wipe(&self) -> Result<(), StoreError> {
         use sqlx::Row;
         let mut conn = self.write.acquire().await.map_err(backend_err)?;
         let list = match self.backend {
             Backend::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlx_migrations', 'console_sessions')"
             }
             Backend::Postgres => {
-                "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_sqlx_migrations'"
+                "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('_sqlx_migrations', 'console_sessions')"
             }
         };
         let names: Vec<String> = sqlx::query(list)

@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// Emulator: how many requests the journal keeps.
     #[arg(long, env = "DYOPEN_JOURNAL_CAPACITY", default_value_t = dyopen_server::emulator::DEFAULT_JOURNAL_CAPACITY)]
     journal_capacity: usize,
+    /// Also serve GET /metrics (Prometheus text format) on this address, without the admin token
+    /// (on the main listener /metrics needs it). Bind it to a private address.
+    #[arg(long, env = "DYOPEN_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     /// SQLite durability: normal survives a process kill, full survives a power cut.
     #[arg(
         long,
@@ -268,6 +272,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.emulator = args.emulator;
     config.emulator_remote = args.emulator_remote;
     config.journal_capacity = args.journal_capacity.max(1);
+    config.metrics_listen = args.metrics_listen;
     config.limits = args.limits.clone();
     config.sqlite_sync = match args.sqlite_synchronous {
         SyncMode::Normal => SqliteSync::Normal,
@@ -306,6 +311,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             demo.app.appid, demo.secret
         );
     }
+    if let Some(at) = app.metrics_addr() {
+        tracing::info!("metrics on http://{at}/metrics (no token)");
+    }
+    tracing::info!("console at {base}/console (log in with the admin token)");
     tracing::info!("listening on {base}");
     app.run_until(shutdown_signal()).await
 }

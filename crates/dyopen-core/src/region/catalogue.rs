@@ -41,6 +41,12 @@ impl Catalogue {
     pub fn get(&self, code: &str) -> Option<&City> {
         self.by_code.get(code)
     }
+    /// Every city, by code.
+    pub fn cities(&self) -> Vec<&City> {
+        let mut all: Vec<&City> = self.by_code.values().collect();
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all
+    }
     /// Number of cities.
     pub fn len(&self) -> usize {
         self.by_code.len()

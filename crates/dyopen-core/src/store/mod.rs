@@ -6,12 +6,14 @@ mod apps;
 mod demo;
 mod links;
 mod regions;
+mod sessions;
 mod tasks;
 
 pub use apps::AppStore;
 pub use demo::{DemoApp, DemoStore};
 pub use links::LinkStore;
 pub use regions::RegionStore;
+pub use sessions::SessionStore;
 pub use tasks::TaskStore;
 
 use thiserror::Error;
@@ -29,11 +31,20 @@ pub enum StoreError {
 
 /// Everything dyopen stores.
 pub trait Store:
-    AppStore + RegionStore + TaskStore + LinkStore + DemoStore + Send + Sync + 'static
+    AppStore + RegionStore + TaskStore + LinkStore + DemoStore + SessionStore + Send + Sync + 'static
 {
 }
 
-impl<T: AppStore + RegionStore + TaskStore + LinkStore + DemoStore + Send + Sync + 'static> Store
-    for T
+impl<
+        T: AppStore
+            + RegionStore
+            + TaskStore
+            + LinkStore
+            + DemoStore
+            + SessionStore
+            + Send
+            + Sync
+            + 'static,
+    > Store for T
 {
 }

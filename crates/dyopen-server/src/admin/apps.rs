@@ -121,7 +121,20 @@ pub async fn update(
     WireJson(req, _): WireJson<UpdateAppRequest, Admin>,
 ) -> Result<Json<AppView>, ApiError<Admin>> {
     let id = parse_appid(&appid)?;
-    let patch = AppPatch {
+    let patch = patch_of(&req)?;
+    let app = state
+        .store
+        .update_app(&id, &patch)
+        .await
+        .map_err(system)?
+        .ok_or_else(|| no_app(&appid))?;
+    Ok(Json(view(&app)))
+}
+
+/// The patch an update asks for, each field parsed by its core rule (the API's and the
+/// console's one parse).
+pub(crate) fn patch_of(req: &UpdateAppRequest) -> Result<AppPatch, ApiError<Admin>> {
+    Ok(AppPatch {
         name: req
             .name
             .as_deref()
@@ -150,14 +163,7 @@ pub async fn update(
             .map(AppStatus::parse)
             .transpose()
             .map_err(invalid)?,
-    };
-    let app = state
-        .store
-        .update_app(&id, &patch)
-        .await
-        .map_err(system)?
-        .ok_or_else(|| no_app(&appid))?;
-    Ok(Json(view(&app)))
+    })
 }
 
 /// `POST /admin/v1/apps/{appid}/secret`: a new secret (shown once); every live token is revoked.
@@ -168,32 +174,39 @@ pub async fn rotate_secret(
     Path(appid): Path<String>,
 ) -> Result<Json<AppWithSecret>, ApiError<Admin>> {
     let id = parse_appid(&appid)?;
+    Ok(Json(rotate(&state, &id).await?))
+}
+
+/// Gives the app a new secret (shown once) and revokes its live tokens; the demo app's record
+/// follows (the API's and the console's one procedure).
+pub(crate) async fn rotate(state: &AppState, id: &AppId) -> Result<AppWithSecret, ApiError<Admin>> {
+    let appid = id.as_str();
     let secret = AppSecret::generate();
     if !state
         .store
-        .rotate_secret(&id, &secret.hash(), state.clock.now())
+        .rotate_secret(id, &secret.hash(), state.clock.now())
         .await
         .map_err(system)?
     {
-        return Err(no_app(&appid));
+        return Err(no_app(appid));
     }
     let app = state
         .store
-        .get_app(&id)
+        .get_app(id)
         .await
         .map_err(system)?
-        .ok_or_else(|| no_app(&appid))?;
+        .ok_or_else(|| no_app(appid))?;
     // The demo app's record follows, so the next start shows the secret that works.
     let demo = state.store.demo_app().await.map_err(system)?;
-    if demo.is_some_and(|d| d.appid == id) {
+    if demo.is_some_and(|d| &d.appid == id) {
         let record = dyopen_core::store::DemoApp {
-            appid: id,
+            appid: id.clone(),
             secret: secret.clone(),
         };
         state.store.set_demo_app(&record).await.map_err(system)?;
     }
-    Ok(Json(AppWithSecret {
+    Ok(AppWithSecret {
         app: view(&app),
         secret: secret.expose().to_owned(),
-    }))
+    })
 }

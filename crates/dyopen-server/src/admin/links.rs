@@ -22,11 +22,7 @@ pub async fn list(
 ) -> Result<Json<Page<LinkView>>, ApiError<Admin>> {
     let (page, page_size, offset) = paging.resolve()?;
     let id = super::existing_app(&state, &appid).await?;
-    state
-        .links
-        .visits
-        .settle(state.store.as_ref(), state.clock.now())
-        .await;
+    state.links.visits.settle(state.store.as_ref()).await;
     let (links, total) = state
         .store
         .list_links(&id, offset, page_size)

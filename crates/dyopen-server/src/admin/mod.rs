@@ -37,10 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{task_id}", get(tasks::get))
         .route("/tasks/{task_id}/submissions", post(tasks::submit))
         .route("/apps/{appid}/links", get(links::list));
-    behind_admin_token(routes, state)
+    behind_admin_token(routes, state, "/admin/v1")
 }
 
-pub(crate) use auth::behind_admin_token;
+pub(crate) use auth::{behind_admin_token, is_admin_token, presents_admin_token};
 
 /// An admin error with its HTTP status.
 pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ApiError<Admin> {

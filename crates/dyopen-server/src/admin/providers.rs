@@ -19,9 +19,22 @@ pub async fn grant(
     WireJson(req, _): WireJson<GrantProviderRequest, Admin>,
 ) -> Result<(StatusCode, Json<ProviderView>), ApiError<Admin>> {
     let id = super::existing_app(&state, &appid).await?;
-    let provider = AppId::parse(&req.provider_appid)
+    Ok((
+        StatusCode::CREATED,
+        Json(grant_to(&state, &id, &req.provider_appid).await?),
+    ))
+}
+
+/// Lets `provider` act for `id` (the API's and the console's one rule: a well-formed appid,
+/// not the app itself).
+pub(crate) async fn grant_to(
+    state: &AppState,
+    id: &AppId,
+    provider: &str,
+) -> Result<ProviderView, ApiError<Admin>> {
+    let provider_id = AppId::parse(provider)
         .map_err(|e| error(StatusCode::BAD_REQUEST, format!("provider_appid: {e}")))?;
-    if provider == id {
+    if &provider_id == id {
         return Err(error(
             StatusCode::BAD_REQUEST,
             "an app cannot be its own provider",
@@ -30,17 +43,14 @@ pub async fn grant(
     let now = state.clock.now();
     state
         .store
-        .grant_provider(&id, &provider, now)
+        .grant_provider(id, &provider_id, now)
         .await
         .map_err(ApiError::system)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ProviderView {
-            appid,
-            provider_appid: req.provider_appid,
-            created_at: rfc3339(now.secs()),
-        }),
-    ))
+    Ok(ProviderView {
+        appid: id.to_string(),
+        provider_appid: provider_id.to_string(),
+        created_at: rfc3339(now.secs()),
+    })
 }
 
 /// `GET /admin/v1/apps/{appid}/providers`.

@@ -64,7 +64,8 @@ impl Faults {
     pub fn clear(&mut self) {
         self.pending.clear();
     }
-    fn views(&self) -> Vec<FaultView> {
+    /// The pending faults, by path.
+    pub fn views(&self) -> Vec<FaultView> {
         self.pending
             .iter()
             .map(|(path, (kind, remaining))| FaultView {
@@ -95,7 +96,12 @@ pub async fn add(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<FaultRequest, Admin>,
 ) -> Result<(StatusCode, Json<Vec<FaultView>>), ApiError<Admin>> {
-    let emu = faults_of(&state)?;
+    Ok((StatusCode::CREATED, Json(arm(&state, &req)?)))
+}
+
+/// Arms the fault `req` asks for (the API's and the console's one rule); the pending faults.
+pub(crate) fn arm(state: &AppState, req: &FaultRequest) -> Result<Vec<FaultView>, ApiError<Admin>> {
+    let emu = faults_of(state)?;
     if !req.path.starts_with('/') || req.path.starts_with("/_emulator") {
         return Err(bad(
             "path must be a route path such as /api/apps/v2/token (not an emulator route)",
@@ -118,7 +124,7 @@ pub async fn add(
     };
     let mut faults = emu.faults();
     faults.arm(&req.path, kind, req.count);
-    Ok((StatusCode::CREATED, Json(faults.views())))
+    Ok(faults.views())
 }
 
 /// `GET /_emulator/v1/faults`.

@@ -50,6 +50,9 @@ pub struct Recorded {
     pub injected_fault: bool,
     /// Whether the answer was replayed from a `--replay` recording.
     pub replayed: bool,
+    /// The platform's error code of the answer, when it was an error envelope (the console's
+    /// outcome filter; not part of the wire entry).
+    pub error_code: Option<i64>,
 }
 
 /// What glibc's malloc takes for an `n`-byte request (8-byte header, 16-byte steps, 32 at least);
@@ -107,6 +110,10 @@ impl Recorded {
     }
 }
 
+/// Entries a live-tail subscriber may fall behind by before it skips ahead (the entries are
+/// the journal's own, shared, so a slow subscriber holds at most this many alive).
+pub const TAIL_BACKLOG: usize = 64;
+
 /// The most recent requests, oldest first.
 pub struct Journal {
     entries: VecDeque<Arc<Recorded>>,
@@ -114,6 +121,8 @@ pub struct Journal {
     max_bytes: usize,
     bytes: usize,
     next_seq: u64,
+    /// New entries, for live tails (the console's).
+    tail: tokio::sync::broadcast::Sender<Arc<Recorded>>,
 }
 
 impl Journal {
@@ -125,7 +134,13 @@ impl Journal {
             max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
             bytes: 0,
             next_seq: 1,
+            tail: tokio::sync::broadcast::channel(TAIL_BACKLOG).0,
         }
+    }
+
+    /// Every entry pushed from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<Recorded>> {
+        self.tail.subscribe()
     }
 
     /// Appends an entry (its `seq` is assigned here), dropping the oldest ones until both
@@ -145,7 +160,10 @@ impl Journal {
             self.bytes -= old.weight();
         }
         self.bytes += weight;
-        self.entries.push_back(Arc::new(entry));
+        let entry = Arc::new(entry);
+        // Without subscribers the entry comes straight back and is dropped.
+        let _ = self.tail.send(entry.clone());
+        self.entries.push_back(entry);
     }
 
     /// Forgets every entry.

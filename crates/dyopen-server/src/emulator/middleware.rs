@@ -1,5 +1,5 @@
 //! The emulator's request layer: fires injected faults and journals every request and answer
-//! (except the emulator's own routes and health checks) without ever making the server read or
+//! (except the emulator's own routes, health checks, `/metrics` and the console) without ever making the server read or
 //! hold more than the route would: the route reads its body through a [`RequestTee`] that
 //! copies the first `--journal-body-bytes` (a body the route leaves unread contributes what has
 //! already arrived, never waited for), and each body is kept masked and cut ([`super::mask`]).
@@ -19,11 +19,15 @@ use axum::response::{IntoResponse, Response};
 use dyopen_core::token::hash_token;
 use std::time::Duration;
 
+/// The emulator's own routes, health checks, `/metrics` and the console are not journaled.
 fn skipped(path: &str) -> bool {
     path.starts_with("/_emulator")
         || path == "/healthz"
         || path == "/readyz"
         || path == "/favicon.ico"
+        || path == "/metrics"
+        || path == "/"
+        || crate::console::paths::is_console(path)
 }
 
 /// Journals the request and fires a pending fault for its path.
@@ -96,6 +100,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         },
     };
     record.status = response.status().as_u16();
+    record.error_code = response
+        .extensions()
+        .get::<crate::http::error::ErrorInfo>()
+        .map(|e| e.code);
     record.injected_fault = fault.is_some();
     record.replayed = is_replayed;
     let (rparts, rbody) = response.into_parts();

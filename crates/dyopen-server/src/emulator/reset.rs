@@ -13,7 +13,12 @@ use dyopen_wire::emulator::ResetResponse;
 /// Resets the emulator.
 #[utoipa::path(post, path = "/_emulator/v1/reset", operation_id = "emulator_reset", tag = "emulator", responses((status = 200, body = ResetResponse), (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
 pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>, ApiError<Admin>> {
-    let emu = super::of(&state)?;
+    Ok(Json(reset_all(&state).await?))
+}
+
+/// Resets the emulator (the API's and the console's one procedure).
+pub(crate) async fn reset_all(state: &AppState) -> Result<ResetResponse, ApiError<Admin>> {
+    let emu = super::of(state)?;
     // Read before the wipe, which empties the demo record too.
     let demo = state.store.demo_app().await.map_err(ApiError::system)?;
     state.store.wipe_all().await.map_err(ApiError::system)?;
@@ -28,13 +33,13 @@ pub async fn reset(State(state): State<AppState>) -> Result<Json<ResetResponse>,
     let fixture = emu.startup_fixture();
     let demo = match demo {
         Some(d) if fixture.as_ref().is_none_or(|f| f.wants_demo()) => {
-            Some(crate::demo::restore_demo(&state, Some(d)).await?)
+            Some(crate::demo::restore_demo(state, Some(d)).await?)
         }
         _ => None,
     };
     let seeded = match fixture {
-        Some(f) => apply_fixture(&state, &f).await?.apps,
+        Some(f) => apply_fixture(state, &f).await?.apps,
         None => Vec::new(),
     };
-    Ok(Json(ResetResponse { demo, seeded }))
+    Ok(ResetResponse { demo, seeded })
 }

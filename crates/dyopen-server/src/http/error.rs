@@ -65,13 +65,39 @@ impl<D: Dialect> ApiError<D> {
     }
 }
 
-/// What an error answer said, kept in the response extensions for logs and the journal.
+/// What an error answer said, kept in the response extensions for logs, metrics and the journal.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     /// The platform's code.
     pub code: i64,
     /// The platform's text.
     pub message: String,
+    /// Which kind of error the code is in its dialect.
+    pub class: ErrorClass,
+}
+
+/// The kind of an error code in its dialect (the `outcome` of request metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The dialect's parameter error.
+    Param,
+    /// The dialect's system error.
+    System,
+    /// Any other code: auth, business rules, throttles, not found.
+    Business,
+}
+
+impl ErrorClass {
+    /// The class of `code` in dialect `D`.
+    pub fn of<D: Dialect>(code: i64) -> Self {
+        if code == D::SYSTEM.0 {
+            Self::System
+        } else if code == D::PARAM_CODE {
+            Self::Param
+        } else {
+            Self::Business
+        }
+    }
 }
 
 impl<D: Dialect> IntoResponse for ApiError<D> {
@@ -79,6 +105,7 @@ impl<D: Dialect> IntoResponse for ApiError<D> {
         let body = D::error_body(self.code, self.message.clone(), super::LogId::current());
         let mut response = (self.status, Json(body)).into_response();
         response.extensions_mut().insert(ErrorInfo {
+            class: ErrorClass::of::<D>(self.code),
             code: self.code,
             message: self.message,
         });

@@ -200,10 +200,17 @@ impl LinkCache {
         code: &LinkCode,
     ) -> Result<Option<Arc<CachedLink>>, StoreError> {
         match self.entries.get(code) {
-            Some(Entry::Found(link)) => return Ok(Some(link)),
-            Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => return Ok(None),
+            Some(Entry::Found(link)) => {
+                state.metrics.link_cache_hits.increment(1);
+                return Ok(Some(link));
+            }
+            Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => {
+                state.metrics.link_cache_hits.increment(1);
+                return Ok(None);
+            }
             _ => {}
         }
+        state.metrics.link_cache_misses.increment(1);
         let Some(link) = state.store.get_link(code).await? else {
             let until_ms = self
                 .now_ms()

@@ -1,5 +1,7 @@
-//! The HTML pages of links for browsers: the landing page (app name, page, expiry, a QR code of
-//! the link as inline SVG, an "open in Douyin" button to the scheme URL) and the 404/410 pages.
+//! The HTML pages of links for browsers: the landing page (app name, page, expiry in Beijing
+//! time, a QR code of the link as inline SVG, an "open in Douyin" button to the scheme URL) and
+//! the 404/410 pages, in the console's look (padded, readable at phone width). Every value is
+//! escaped.
 
 use super::cache::CachedLink;
 use qrcode::render::svg;
@@ -38,28 +40,39 @@ pub fn qr_svg(text: &str) -> String {
     }
 }
 
+/// The console's palette and type, inlined (the page is one response, no stylesheet request).
+const STYLE: &str = "body{margin:0;background:#f6f7f9;color:#1f2328;line-height:1.5;\
+font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif}\
+main{max-width:28rem;margin:0 auto;padding:1.5rem 1rem}\
+.card{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1.2rem;text-align:center}\
+h1{font-size:1.4rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}\
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;text-align:left;margin:0 0 1.2rem}\
+dt{color:#5b636d}dd{margin:0;overflow-wrap:anywhere}code{font-size:.9em}\
+a.open{display:inline-block;padding:.8rem 1.6rem;background:#fe2c55;color:#fff;border-radius:8px;\
+text-decoration:none;font-weight:600}figure{margin:1.2rem 0 0}figure svg{width:12rem;height:12rem}\
+figcaption{color:#5b636d;font-size:.85rem;overflow-wrap:anywhere}.tz{white-space:nowrap}";
+
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title}</title><style>body{{font-family:sans-serif;max-width:28rem;margin:2rem auto;\
-text-align:center}}a.open{{display:inline-block;padding:.8rem 1.6rem;background:#fe2c55;\
-color:#fff;border-radius:.4rem;text-decoration:none}}dl{{text-align:left}}</style></head>\
-<body>{body}</body></html>\n",
+<title>{title}</title><style>{STYLE}</style></head>\
+<body><main><div class=\"card\">{body}</div></main></body></html>\n",
         title = escape(title)
     )
 }
 
-/// The landing page of a live link at `url_link`; `expires_at` is shown as RFC 3339 (UTC).
-pub fn landing(link: &CachedLink, url_link: &str, expires_at: &str) -> String {
+/// The landing page of a live link at `url_link`; `expires_at` is Unix seconds, shown in
+/// Beijing time (`2026-12-03 14:00 北京时间`).
+pub fn landing(link: &CachedLink, url_link: &str, expires_at: i64) -> String {
     let body = format!(
         "<h1>{name}</h1><dl><dt>页面 Page</dt><dd><code>{path}</code></dd>\
-<dt>有效期至 Expires</dt><dd>{expires}</dd></dl>\
+<dt>有效期至 Expires</dt><dd>{expires} <span class=\"tz\">北京时间</span></dd></dl>\
 <p><a class=\"open\" href=\"{scheme}\">在抖音中打开 Open in Douyin</a></p>\
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
         name = escape(link.app_name()),
         path = escape(&link.path()),
-        expires = escape(expires_at),
+        expires = escape(&crate::timefmt::beijing_minute(expires_at)),
         scheme = escape(&link.scheme_url()),
         qr = qr_svg(url_link),
         url = escape(url_link),

@@ -24,16 +24,20 @@ pub struct LinkRuntime {
 
 impl LinkRuntime {
     /// A runtime with the given limiter and a cache of at most `cache_bytes`, whose entries'
-    /// lifetimes follow `clock`.
+    /// lifetimes follow `clock`; visit flushes are measured in `metrics`.
     pub fn new(
         limiter: QpsLimiter,
         cache_bytes: u64,
         clock: std::sync::Arc<dyn dyopen_core::clock::Clock>,
+        metrics: &crate::metrics::Metrics,
     ) -> Self {
         Self {
             cache: LinkCache::new(cache_bytes, clock),
             limiter,
-            visits: std::sync::Arc::new(VisitCounter::default()),
+            visits: std::sync::Arc::new(VisitCounter::new(
+                metrics.visit_flush_seconds.clone(),
+                metrics.visit_flush_failures.clone(),
+            )),
         }
     }
 }

@@ -69,17 +69,17 @@ pub async fn resolve(
         Err(e) => return ApiError::<Admin>::system(e).into_response(),
     };
     // Liveness is the Clock's to decide, on every request, whatever the cache holds.
-    if !dyopen_core::link::live_until(link.expires_at, state.clock.now()) {
+    let now = state.clock.now();
+    if !dyopen_core::link::live_until(link.expires_at, now) {
         return not_live(true, html, "link expired");
     }
-    state.links.visits.record(&code);
+    state.links.visits.record(&code, now.shanghai_day());
     let no_store = (header::CACHE_CONTROL, "no-store");
     if html {
-        let expires = crate::admin::rfc3339(link.expires_at);
         let url_link = format!("{}/{code}", state.public_base_url);
         return (
             [no_store],
-            Html(landing::landing(&link, &url_link, &expires)),
+            Html(landing::landing(&link, &url_link, link.expires_at)),
         )
             .into_response();
     }

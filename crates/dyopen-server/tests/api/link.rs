@@ -150,7 +150,11 @@ async fn browsers_get_a_landing_page_with_qr_code(backend: Backend) {
     assert!(html.contains("pages/detail/detail"));
     assert!(html.contains("<svg"), "QR code missing");
     assert!(html.contains("href=\"snssdk1128://microapp?version=v2&amp;app_id="));
-    assert!(html.contains("2024-05-01T01:00:00Z"), "expiry missing");
+    assert!(
+        html.contains("2024-05-01 09:00 <span class=\"tz\">北京时间</span>"),
+        "expiry in Beijing time missing: {html}"
+    );
+    assert!(!html.contains("2024-05-01T01:00:00Z"), "no raw UTC expiry");
     assert!(html.contains(url));
 }
 
@@ -578,9 +582,12 @@ async fn unknown_codes_are_404_and_other_instances_resolve_new_links(backend: Ba
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    for path in ["/AAAAAAA", "/toolongcode", "/console"] {
+    // `login` is a denylisted word (never a code) and no top-level route.
+    for path in ["/AAAAAAA", "/toolongcode", "/login"] {
         assert_eq!(get(&app, path, None).await.status(), 404, "{path}");
     }
+    // `/console` is the console's own route (it sends a browser on to its pages).
+    assert_eq!(get(&app, "/console", None).await.status(), 303);
     assert_eq!(get(&app, "/AAAAAAA", Some("text/html")).await.status(), 404);
     let res = app
         .http

@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod bounds;
+mod console;
 mod emulator;
 mod fuzz;
 mod journal_bounds;

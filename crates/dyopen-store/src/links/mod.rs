@@ -10,8 +10,9 @@ pub(crate) use writer::{spawn_writer, LinkWriter};
 use crate::{backend_err, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
-use dyopen_core::clock::Timestamp;
-use dyopen_core::link::{Host, Link, LinkCode, LinkError, NewLink};
+use dyopen_core::link::{
+    Host, Link, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
+};
 use dyopen_core::store::LinkStore;
 use dyopen_core::StoreError;
 use sqlx::any::AnyRow;
@@ -95,6 +96,45 @@ impl LinkStore for SqlStore {
         Ok((links, u64::try_from(total).unwrap_or(0)))
     }
 
+    async fn search_links(
+        &self,
+        appid: &AppId,
+        filter: &LinkFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Link>, u64), StoreError> {
+        // $2: the page ('' for any); $3: live links have expires_at > $3 (`LinkFilter::admits`).
+        let mut cond = String::from("appid = $1 AND ($2 = '' OR path = $2)");
+        cond.push_str(match filter.liveness {
+            Liveness::All => " AND $3 = $3",
+            Liveness::Live => " AND expires_at > $3",
+            Liveness::Expired => " AND expires_at <= $3",
+        });
+        let path = filter.path.clone().unwrap_or_default();
+        let sql = format!(
+            "SELECT {LINK_COLUMNS} FROM links WHERE {cond} ORDER BY created_at DESC, code LIMIT $4 OFFSET $5"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(appid.as_str())
+            .bind(&path)
+            .bind(filter.live_after())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.read)
+            .await
+            .map_err(backend_err)?;
+        let links = rows.iter().map(link_from_row).collect::<Result<_, _>>()?;
+        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM links WHERE {cond}"))
+            .bind(appid.as_str())
+            .bind(&path)
+            .bind(filter.live_after())
+            .fetch_one(&self.read)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(backend_err)?;
+        Ok((links, u64::try_from(total).unwrap_or(0)))
+    }
+
     async fn links_used_on(&self, appid: &AppId, day: i64) -> Result<i64, StoreError> {
         let mut conn = self.read.acquire().await.map_err(backend_err)?;
         used_on(&mut conn, appid.as_str(), day).await
@@ -103,14 +143,30 @@ impl LinkStore for SqlStore {
     async fn add_link_visits(
         &self,
         flush_id: &str,
-        at: Timestamp,
-        visits: &[(LinkCode, i64)],
+        visits: &[VisitCount],
     ) -> Result<(), StoreError> {
-        visits::add(self, flush_id, at, visits).await
+        visits::add(self, flush_id, visits).await
     }
 
     async fn settle_link_visits(&self) -> Result<u64, StoreError> {
         visits::settle(self).await
+    }
+
+    async fn visits_by_day(
+        &self,
+        appid: &AppId,
+        code: Option<&LinkCode>,
+        from_day: i64,
+        to_day: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        visits::by_day(
+            self,
+            appid.as_str(),
+            code.map(LinkCode::as_str),
+            from_day,
+            to_day,
+        )
+        .await
     }
 }
 

@@ -40,10 +40,15 @@ pub(crate) struct InsertJob {
 /// The sending side of the writer task.
 pub(crate) type LinkWriter = mpsc::Sender<InsertJob>;
 
-/// Starts the writer task on `pool` (SQLite: the single writer connection).
-pub(crate) fn spawn_writer(backend: Backend, pool: AnyPool) -> LinkWriter {
+/// Starts the writer task on `pool` (SQLite: the single writer connection); the size of each
+/// batch goes to `batch_sizes`.
+pub(crate) fn spawn_writer(
+    backend: Backend,
+    pool: AnyPool,
+    batch_sizes: metrics::Histogram,
+) -> LinkWriter {
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run_writer(backend, pool, rx));
+    tokio::spawn(run_writer(backend, pool, rx, batch_sizes));
     tx
 }
 
@@ -61,7 +66,12 @@ pub(crate) enum Outcome {
     Unknown(StoreError),
 }
 
-async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<InsertJob>) {
+async fn run_writer(
+    backend: Backend,
+    pool: AnyPool,
+    mut rx: mpsc::Receiver<InsertJob>,
+    batch_sizes: metrics::Histogram,
+) {
     while let Some(first) = rx.recv().await {
         // Let the callers that are runnable right now enqueue too.
         tokio::task::yield_now().await;
@@ -72,6 +82,7 @@ async fn run_writer(backend: Backend, pool: AnyPool, mut rx: mpsc::Receiver<Inse
                 Err(_) => break,
             }
         }
+        batch_sizes.record(batch.len() as f64);
         let jobs: Vec<(&NewLink, i64, i64)> =
             batch.iter().map(|j| (&j.link, j.day, j.quota)).collect();
         let results = match write_batch(backend, &pool, &jobs, &receipts::new_id()).await {

@@ -6,7 +6,7 @@ pub(crate) mod generate;
 pub(crate) mod generate_legacy;
 pub(crate) mod query_info;
 pub(crate) mod query_quota;
-mod service;
+pub(crate) mod service;
 
 use crate::state::AppState;
 use axum::routing::post;

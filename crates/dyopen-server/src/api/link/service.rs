@@ -33,15 +33,26 @@ pub(super) async fn generate(
     cmd: GenerateLink,
 ) -> Result<String, Failure> {
     let app = app_of(state, token, Some(&cmd.named_app)).await?;
+    Ok(generate_for(state, &app, &cmd).await?)
+}
+
+/// Generates a link for `app` (already authorised): banned → path → query → expiry → qps →
+/// daily quota + insert. The open APIs and the console's generate form share it.
+pub(crate) async fn generate_for(
+    state: &AppState,
+    app: &App,
+    cmd: &GenerateLink,
+) -> Result<String, LinkError> {
     let now = state.clock.now();
-    let new = cmd.plan(&app, now)?;
+    let new = cmd.plan(app, now)?;
     if !state
         .links
         .limiter
         .admit(app.appid.as_str(), now.secs(), app.qps_limit)
         .await
     {
-        return Err(LinkError::TooFast.into());
+        state.metrics.qps_refusals.increment(1);
+        return Err(LinkError::TooFast);
     }
     let link = state
         .store
