@@ -79,29 +79,56 @@ async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Tale
     rows.iter().map(talent_from_row).collect()
 }
 
-async fn write_talent(
+/// Writes talents of one task — new ones inserted, known ones updated — in one statement (one
+/// round trip to the database whatever their number; a call writes at most ten, a new task at
+/// most its initial list).
+async fn write_talents(
     tx: &mut Transaction<'static, Any>,
     task_id: i64,
-    talent: &Talent,
-    insert: bool,
+    talents: &[&Talent],
 ) -> Result<(), StoreError> {
-    let sql = if insert {
-        "INSERT INTO task_talents (task_id, douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    } else {
-        "UPDATE task_talents SET seq = $3, state = $4, cancel_operator = $5, video_id = $6, created_at = $7, updated_at = $8 WHERE task_id = $1 AND douyin_id = $2"
-    };
-    sqlx::query(sql)
-        .bind(task_id)
-        .bind(&talent.douyin_id)
-        .bind(talent.seq)
-        .bind(talent.state.code())
-        .bind(talent.cancel_operator.code())
-        .bind(talent.video_id.clone())
-        .bind(talent.created_at)
-        .bind(talent.updated_at)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+    if talents.is_empty() {
+        return Ok(());
+    }
+    // Eight parameters a row, within both backends' limits for any allowed list.
+    let mut sql = String::from(
+        "INSERT INTO task_talents (task_id, douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at) VALUES ",
+    );
+    for i in 0..talents.len() {
+        let p = i * 8;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8
+        ));
+    }
+    sql.push_str(
+        " ON CONFLICT (task_id, douyin_id) DO UPDATE SET seq = excluded.seq, state = excluded.state, \
+         cancel_operator = excluded.cancel_operator, video_id = excluded.video_id, \
+         created_at = excluded.created_at, updated_at = excluded.updated_at",
+    );
+    let mut query = sqlx::query(&sql);
+    for talent in talents {
+        query = query
+            .bind(task_id)
+            .bind(talent.douyin_id.clone())
+            .bind(talent.seq)
+            .bind(talent.state.code())
+            .bind(talent.cancel_operator.code())
+            .bind(talent.video_id.clone())
+            .bind(talent.created_at)
+            .bind(talent.updated_at);
+    }
+    query.execute(&mut **tx).await.map_err(backend_err)?;
     Ok(())
 }
 
@@ -157,8 +184,11 @@ impl TaskStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(backend_err)?;
-        for (seq, id) in task.douyin_ids.iter().enumerate() {
-            let talent = Talent {
+        let talents: Vec<Talent> = task
+            .douyin_ids
+            .iter()
+            .enumerate()
+            .map(|(seq, id)| Talent {
                 douyin_id: id.as_str().to_owned(),
                 seq: seq as i64,
                 state: CooperationState::Cooperating,
@@ -166,9 +196,9 @@ impl TaskStore for SqlStore {
                 video_id: None,
                 created_at: now.secs(),
                 updated_at: now.secs(),
-            };
-            write_talent(&mut tx, stored.task_id, &talent, true).await?;
-        }
+            })
+            .collect();
+        write_talents(&mut tx, stored.task_id, &talents.iter().collect::<Vec<_>>()).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(stored)
     }
@@ -235,9 +265,8 @@ impl TaskStore for SqlStore {
             None => Vec::new(),
         };
         let decision = decide_talents(task.as_ref(), &talents, appid, op, douyin_ids, now)?;
-        for w in &decision.writes {
-            write_talent(&mut tx, task_id, &w.talent, w.insert).await?;
-        }
+        let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
+        write_talents(&mut tx, task_id, &writes).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(decision.results)
     }
@@ -256,7 +285,7 @@ impl TaskStore for SqlStore {
             .ok_or(SubmissionError::NoTask(task_id as u64))?;
         let talents = load_talents(&mut tx, task_id).await?;
         let talent = decide_submission(&task, &talents, douyin_id, video_id, now)?;
-        write_talent(&mut tx, task_id, &talent, false).await?;
+        write_talents(&mut tx, task_id, &[&talent]).await?;
         tx.commit().await.map_err(backend_err)?;
         Ok(talent)
     }

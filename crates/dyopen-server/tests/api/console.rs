@@ -234,8 +234,59 @@ async fn the_console_refuses_without_a_session_or_csrf_token(backend: Backend) {
     );
 }
 
+async fn metrics_listen_serves_metrics_without_a_token_and_only_metrics(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.metrics_listen = Some("127.0.0.1:0".parse().expect("addr"));
+    })
+    .await
+    else {
+        return;
+    };
+    let metrics = app.metrics_url.clone().expect("a metrics listener");
+    let (mini, token) = app.app_with_token().await;
+    let code = link(&app, &token, &mini.appid, 24).await;
+    visit(&app, &code).await;
+    let res = app
+        .http
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(res.status(), 200, "no token needed on its own listener");
+    let text = res.text().await.expect("text");
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            r#"dyopen_http_requests_total{route="/{code}",method="GET",outcome="ok"}"#
+        )),
+        "the main listener's requests are counted: {text}"
+    );
+    let other = app
+        .http
+        .get(format!("{metrics}/healthz"))
+        .send()
+        .await
+        .expect("other path");
+    assert_eq!(
+        other.status(),
+        404,
+        "the metrics listener serves /metrics only"
+    );
+    let main = app
+        .http
+        .get(format!("{}/metrics", app.base_url))
+        .send()
+        .await
+        .expect("main");
+    assert_eq!(
+        main.status(),
+        401,
+        "the main listener still wants the token"
+    );
+}
+
 backend_tests!(
     visits_fall_into_shanghai_days_on_the_emulator_clock,
     metrics_need_the_admin_token_and_count_requests_per_route,
+    metrics_listen_serves_metrics_without_a_token_and_only_metrics,
     the_console_refuses_without_a_session_or_csrf_token,
 );

@@ -109,6 +109,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub db: Arc<TestDb>,
     pub config: Config,
+    /// `http://…` of the `--metrics-listen` listener, when the config set one.
+    pub metrics_url: Option<String>,
     /// The instance's state (for what only `dyopen serve` does over HTTP-less paths, e.g. the
     /// demo app at start).
     pub state: dyopen_server::AppState,
@@ -142,6 +144,7 @@ impl TestApp {
             .await
             .expect("build app");
         let base_url = format!("http://127.0.0.1:{}", app.port());
+        let metrics_url = app.metrics_addr().map(|a| format!("http://{a}"));
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
@@ -154,6 +157,7 @@ impl TestApp {
             clock,
             db,
             config,
+            metrics_url,
             state,
         }
     }
