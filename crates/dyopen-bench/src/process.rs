@@ -40,8 +40,22 @@ impl Server {
                 break line[at + "listening on ".len()..].trim().to_owned();
             }
         };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || while rx.recv().is_ok() {});
+        // Keep draining stdout so the server never blocks on a full pipe; into
+        // `BENCH_SERVER_LOG.<what>` when that is set (the servers' logs, for a run that went wrong).
+        let mut log = std::env::var_os("BENCH_SERVER_LOG").and_then(|p| {
+            let mut p = p.into_string().ok()?;
+            p.push('.');
+            p.push_str(&what.replace(' ', "-"));
+            std::fs::File::create(p).ok()
+        });
+        std::thread::spawn(move || {
+            use std::io::Write;
+            while let Ok(line) = rx.recv() {
+                if let Some(f) = log.as_mut() {
+                    let _ = writeln!(f, "{line}");
+                }
+            }
+        });
         Ok(Self { child, base })
     }
 

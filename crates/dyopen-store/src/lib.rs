@@ -156,6 +156,7 @@ impl SqlStore {
                     AnyPoolOptions::new()
                         .max_connections(n)
                         .acquire_timeout(opts.acquire_timeout)
+                        .after_release(close_if_in_transaction)
                         .after_connect(move |conn, _| {
                             Box::pin(async move {
                                 use sqlx::Executor;
@@ -197,6 +198,7 @@ impl SqlStore {
                 let pool = AnyPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .acquire_timeout(opts.acquire_timeout)
+                    .after_release(close_if_in_transaction)
                     .connect(&opts.url)
                     .await
                     .map_err(backend_err)?;
@@ -325,6 +327,31 @@ impl SqlStore {
     ) -> Result<bool, StoreError> {
         lock_app_row(self.backend, tx, appid).await
     }
+}
+
+/// The pools' `after_release` hook: a connection that comes back still inside a transaction is
+/// closed (the database rolls the transaction back), never reused. sqlx leaves one in that state
+/// when a request is cancelled (its client hung up) between the `BEGIN IMMEDIATE` and the
+/// `Transaction` that would roll it back on drop; reused, it held SQLite's write lock and failed
+/// every later `begin_with` ("attempted to call begin_with at non-zero transaction depth") until
+/// it was recycled. A transaction dropped without commit queues its rollback on the connection's
+/// worker; the ping waits for the queue, so such a connection is judged after its rollback.
+fn close_if_in_transaction(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    use sqlx::Connection;
+    Box::pin(async move {
+        if !conn.is_in_transaction() {
+            return Ok(true);
+        }
+        conn.ping().await?;
+        if conn.is_in_transaction() {
+            tracing::warn!("a database connection came back inside a transaction; closing it");
+            return Ok(false);
+        }
+        Ok(true)
+    })
 }
 
 /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a

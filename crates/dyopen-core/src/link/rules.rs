@@ -265,12 +265,22 @@ impl Link {
 
 /// Appends the scheme URL of a link of `host` and `appid` opening `encoded_start_page` (as made
 /// by [`Link::encoded_start_page`]) to `out`: the one place that knows its shape.
+/// Reserves exactly what it appends, so an empty `out` ends with its length equal to its
+/// capacity (a header value made from it then takes the allocation as it is).
 pub fn write_scheme_url(out: &mut String, host: Host, appid: &str, encoded_start_page: &str) {
-    out.reserve(96 + appid.len() + encoded_start_page.len());
+    const BEFORE_APPID: &str = "://microapp?version=v2&app_id=";
+    const BEFORE_PAGE: &str = "&scene=0&version_type=current&start_page=";
+    out.reserve_exact(
+        host.scheme().len()
+            + BEFORE_APPID.len()
+            + appid.len()
+            + BEFORE_PAGE.len()
+            + encoded_start_page.len(),
+    );
     out.push_str(host.scheme());
-    out.push_str("://microapp?version=v2&app_id=");
+    out.push_str(BEFORE_APPID);
     out.push_str(appid);
-    out.push_str("&scene=0&version_type=current&start_page=");
+    out.push_str(BEFORE_PAGE);
     out.push_str(encoded_start_page);
 }
 

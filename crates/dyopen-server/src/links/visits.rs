@@ -15,9 +15,10 @@ use std::time::Duration;
 
 /// Interval of the background flush.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
-/// Interval of the background settling of flushed counts into the links' totals: rare, so that
-/// a link visited every second has its row rewritten once per interval, not once per second.
-pub const SETTLE_EVERY: Duration = Duration::from_secs(300);
+/// Interval of the background settling of flushed counts into the links' totals and buckets: a
+/// link visited every second has its rows rewritten once per interval, not once per second,
+/// while a reader (who settles first) never waits for more than this much traffic to be folded.
+pub const SETTLE_EVERY: Duration = Duration::from_secs(10);
 
 /// A batch taken out of the pending counts and not yet known to be written, with its flush id.
 type Unsettled = (String, Vec<VisitCount>);

@@ -362,3 +362,32 @@ async fn sessions_are_stored_found_closed_and_pruned_at_login() {
         db.close().await;
     }
 }
+
+/// A write cancelled at any point (a client that hung up) leaves no transaction behind: the next
+/// writes begin and commit. sqlx can hand back a connection still inside `BEGIN IMMEDIATE`
+/// when `begin_with` is cancelled between the statement and its check; the pool's release hook
+/// closes such a connection.
+#[tokio::test]
+async fn writes_cancelled_anywhere_leave_no_transaction_open() {
+    use std::time::Duration;
+    for db in backends().await {
+        let mut completed = 0;
+        for i in 0..400u64 {
+            // Cancel after 0–199 µs, so that some cuts land inside `begin_with`.
+            let attempt = tokio::time::timeout(Duration::from_micros(i % 200), db.store.begin());
+            if let Ok(tx) = attempt.await {
+                tx.expect("begin");
+                completed += 1;
+            }
+        }
+        for _ in 0..3 {
+            let tx = tokio::time::timeout(Duration::from_secs(10), db.store.begin())
+                .await
+                .expect("a write begins within the busy timeout")
+                .expect("and is not refused as nested");
+            tx.commit().await.expect("commit");
+        }
+        assert!(completed < 400, "some attempts were cut short");
+        db.close().await;
+    }
+}

@@ -1,6 +1,6 @@
 //! Visit counts in two steps (decision 0011). A flush (every second) appends one `visit_deltas`
 //! row holding all its counts: two statements whatever the number of codes, and sequential
-//! writes, however scattered the codes are over the links table. Settling (every few minutes,
+//! writes, however scattered the codes are over the links table. Settling (every ten seconds,
 //! and before anything reads totals or buckets) folds the rows into each link's total and its
 //! daily bucket (SPEC §10): their counts summed per (code, day), a fixed number of statements per
 //! [`CODES_PER_STATEMENT`] counts, codes in sorted order (on PostgreSQL the link rows locked in

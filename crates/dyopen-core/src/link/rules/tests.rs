@@ -171,3 +171,18 @@ proptest::proptest! {
         proptest::prop_assert_eq!(path_of_encoded_start_page(&link.encoded_start_page()), path);
     }
 }
+
+#[test]
+fn a_scheme_url_fills_its_allocation_exactly() {
+    for host in [
+        Host::Douyin,
+        Host::DouyinLite,
+        Host::Toutiao,
+        Host::ToutiaoLite,
+    ] {
+        let mut url = String::new();
+        write_scheme_url(&mut url, host, "tt0123456789abcd", "pages%2Findex%3Fa%3D1");
+        assert_eq!(url.len(), url.capacity(), "{url}");
+        assert!(url.ends_with("&start_page=pages%2Findex%3Fa%3D1"));
+    }
+}
