@@ -8,9 +8,9 @@ use dyopen_core::clock::Timestamp;
 use dyopen_core::ids::new_id;
 use dyopen_core::store::TaskStore;
 use dyopen_core::task::{
-    decide_status, decide_submission, decide_talents, CancelOperator, CooperationState, DouyinId,
-    NewTask, PageWindow, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError, Task,
-    TaskError, TaskFilter, TaskStatus, TaskType,
+    decide_status, decide_submission, decide_talents_among, CancelOperator, CooperationState,
+    DouyinId, NewTask, PageWindow, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError,
+    Task, TaskError, TaskFilter, TaskStatus, TaskType, MAX_IDS_PER_CALL,
 };
 use dyopen_core::StoreError;
 use sqlx::any::AnyRow;
@@ -77,6 +77,50 @@ async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Tale
         .await
         .map_err(backend_err)?;
     rows.iter().map(talent_from_row).collect()
+}
+
+/// The task's talents among `douyin_ids` (at most ten) and how many it has in all, in one query:
+/// a call reads the rows it names, not the task's two hundred.
+async fn load_named_talents(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    douyin_ids: &[String],
+) -> Result<(Vec<Talent>, usize), StoreError> {
+    let columns: Vec<String> = TALENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("t.{c}"))
+        .collect();
+    let placeholders: Vec<String> = (0..douyin_ids.len().max(1))
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    // One row at least (the count), with the talent columns NULL when no id matches.
+    let sql = format!(
+        "SELECT c.total, {} FROM (SELECT COUNT(*) AS total FROM task_talents WHERE task_id = $1) AS c \
+         LEFT JOIN task_talents AS t ON t.task_id = $1 AND t.douyin_id IN ({})",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(task_id);
+    if douyin_ids.is_empty() {
+        query = query.bind(String::new());
+    }
+    for id in douyin_ids {
+        query = query.bind(id.clone());
+    }
+    let rows = query.fetch_all(&mut *conn).await.map_err(backend_err)?;
+    let mut total = 0;
+    let mut named = Vec::with_capacity(rows.len());
+    for row in &rows {
+        total = row.try_get::<i64, _>("total").map_err(backend_err)?;
+        if row
+            .try_get::<Option<String>, _>("douyin_id")
+            .map_err(backend_err)?
+            .is_some()
+        {
+            named.push(talent_from_row(row)?);
+        }
+    }
+    Ok((named, usize::try_from(total).unwrap_or(0)))
 }
 
 /// Writes talents of one task — new ones inserted, known ones updated — in one statement (one
@@ -260,11 +304,15 @@ impl TaskStore for SqlStore {
     ) -> Result<Vec<(String, TalentOutcome)>, TalentsError> {
         let mut tx = self.begin().await?;
         let task = self.lock_task(&mut tx, task_id).await?;
-        let talents = match &task {
-            Some(_) => load_talents(&mut tx, task_id).await?,
-            None => Vec::new(),
+        // Too many ids is refused by the rules whatever the rows; nothing to load for it.
+        let (named, total) = match &task {
+            Some(_) if douyin_ids.len() <= MAX_IDS_PER_CALL => {
+                load_named_talents(&mut tx, task_id, douyin_ids).await?
+            }
+            _ => (Vec::new(), 0),
         };
-        let decision = decide_talents(task.as_ref(), &talents, appid, op, douyin_ids, now)?;
+        let decision =
+            decide_talents_among(task.as_ref(), &named, total, appid, op, douyin_ids, now)?;
         let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
         write_talents(&mut tx, task_id, &writes).await?;
         tx.commit().await.map_err(backend_err)?;

@@ -159,18 +159,34 @@ pub fn decide_talents(
     douyin_ids: &[String],
     now: Timestamp,
 ) -> Result<TalentsDecision, TalentsError> {
+    decide_talents_among(task, talents, talents.len(), appid, op, douyin_ids, now)
+}
+
+/// [`decide_talents`] given only `known`, the task's talents among those the call names (any
+/// superset will do), and `total`, how many talents the task has in all (cancelled ones
+/// included): what the store loads, so a call reads its ten ids, not the task's two hundred.
+pub fn decide_talents_among(
+    task: Option<&Task>,
+    known: &[Talent],
+    total: usize,
+    appid: &AppId,
+    op: TalentOp,
+    douyin_ids: &[String],
+    now: Timestamp,
+) -> Result<TalentsDecision, TalentsError> {
     check_exclusive_task(task, appid, now)?;
     if douyin_ids.is_empty() || douyin_ids.len() > MAX_IDS_PER_CALL {
         return Err(TalentsError::BadCount);
     }
     let t = now.secs();
-    let mut rows: Vec<TalentWrite> = talents
+    let mut rows: Vec<TalentWrite> = known
         .iter()
         .map(|talent| TalentWrite {
             talent: talent.clone(),
             insert: false,
         })
         .collect();
+    let mut total = total.max(known.len());
     let mut changed = vec![false; rows.len()];
     let mut results = Vec::with_capacity(douyin_ids.len());
     for raw in douyin_ids {
@@ -181,7 +197,7 @@ pub fn decide_talents(
                 let outcome = apply(op, at.map(|i| &mut rows[i].talent), t);
                 match (at, outcome) {
                     (Some(i), o) if o.succeeded() => changed[i] = true,
-                    (None, TalentOutcome::Added) if rows.len() >= MAX_TALENTS_PER_TASK => {
+                    (None, TalentOutcome::Added) if total >= MAX_TALENTS_PER_TASK => {
                         results.push((raw.clone(), TalentOutcome::CapReached));
                         continue;
                     }
@@ -189,7 +205,7 @@ pub fn decide_talents(
                         rows.push(TalentWrite {
                             talent: Talent {
                                 douyin_id: id.as_str().to_owned(),
-                                seq: rows.len() as i64,
+                                seq: total as i64,
                                 state: CooperationState::Cooperating,
                                 cancel_operator: CancelOperator::Nobody,
                                 video_id: None,
@@ -199,6 +215,7 @@ pub fn decide_talents(
                             insert: true,
                         });
                         changed.push(true);
+                        total += 1;
                     }
                     _ => {}
                 }

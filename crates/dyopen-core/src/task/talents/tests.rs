@@ -319,4 +319,28 @@ proptest! {
             prop_assert_eq!(distinct.len(), talents.len());
         }
     }
+
+    #[test]
+    fn deciding_among_the_named_talents_and_a_count_equals_deciding_among_all(
+        existing in 0usize..=200,
+        cancelled_every in 1usize..7,
+        list in proptest::collection::vec(
+            prop_oneof!["seed[0-9]{1,3}", "[a-e]{1,2}", ".{0,4}"], 1..=10),
+        add in any::<bool>(),
+    ) {
+        let app = AppId::generate();
+        let t = task(&app, TaskType::Exclusive);
+        let talents: Vec<Talent> = (0..existing)
+            .map(|i| talent(&format!("seed{i}"), i as i64, if i % cancelled_every == 0 { CooperationState::Cancelled } else { CooperationState::Cooperating }))
+            .collect();
+        let named: Vec<Talent> = talents
+            .iter()
+            .filter(|t| list.contains(&t.douyin_id))
+            .cloned()
+            .collect();
+        let op = if add { TalentOp::Add } else { TalentOp::Cancel };
+        let all = decide_talents(Some(&t), &talents, &app, op, &list, NOW).unwrap();
+        let among = decide_talents_among(Some(&t), &named, talents.len(), &app, op, &list, NOW).unwrap();
+        prop_assert_eq!(all, among);
+    }
 }
