@@ -176,6 +176,9 @@ pub struct Limits {
     /// Longest wait for a database connection before a request fails with a system error.
     #[arg(long, env = "DYOPEN_DB_ACQUIRE_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
     pub db_acquire_timeout: Duration,
+    /// Longest wait for Redis on a qps check before that request uses the in-process window.
+    #[arg(long, env = "DYOPEN_REDIS_TIMEOUT", default_value = "250ms", value_parser = parse_duration)]
+    pub redis_timeout: Duration,
 }
 
 impl Limits {
@@ -189,6 +192,7 @@ impl Limits {
             ("--handler-timeout", self.handler_timeout),
             ("--shutdown-grace", self.shutdown_grace),
             ("--db-acquire-timeout", self.db_acquire_timeout),
+            ("--redis-timeout", self.redis_timeout),
         ] {
             anyhow::ensure!(!value.is_zero(), "{flag} must be more than zero");
         }
@@ -213,6 +217,7 @@ impl Default for Limits {
             journal_body_bytes: 64 << 10,
             journal_bytes: 64 << 20,
             db_acquire_timeout: Duration::from_secs(5),
+            redis_timeout: Duration::from_millis(250),
         }
     }
 }

@@ -98,6 +98,7 @@ impl Application {
                     } else {
                         WINDOW_TTL_SECS
                     },
+                    config.limits.redis_timeout,
                 )
                 .with_context(|| format!("Redis URL {}", redact_url(url)))?;
                 if !limiter.wait_connected(Duration::from_secs(2)).await {

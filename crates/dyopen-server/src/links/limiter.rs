@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Longest wait for Redis before falling back.
-pub const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// Longest wait for the readiness ping (`/readyz` answers within 2 s whatever `--redis-timeout`).
+const PING_TIMEOUT: Duration = Duration::from_millis(250);
 
 const INCR_SCRIPT: &str = r"
 local n = redis.call('INCR', KEYS[1])
@@ -39,6 +39,8 @@ struct RedisWindow {
     manager: tokio::sync::OnceCell<ConnectionManager>,
     prefix: String,
     ttl_secs: u64,
+    /// Longest wait for a qps check (`--redis-timeout`).
+    timeout: Duration,
     script: redis::Script,
     healthy: AtomicBool,
 }
@@ -60,12 +62,18 @@ impl QpsLimiter {
 
     /// A Redis-backed limiter; the connection is made in the background (retried until it
     /// succeeds), the in-process window serving meanwhile. Fails only on a malformed URL.
-    pub fn with_redis(url: &str, prefix: &str, ttl_secs: u64) -> anyhow::Result<Self> {
+    pub fn with_redis(
+        url: &str,
+        prefix: &str,
+        ttl_secs: u64,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let client = redis::Client::open(url)?;
         let window = Arc::new(RedisWindow {
             manager: tokio::sync::OnceCell::new(),
             prefix: prefix.to_owned(),
             ttl_secs,
+            timeout,
             script: redis::Script::new(INCR_SCRIPT),
             healthy: AtomicBool::new(false),
         });
@@ -119,7 +127,7 @@ impl QpsLimiter {
                 let mut invocation = w.script.key(key);
                 invocation.arg(w.ttl_secs);
                 let call = invocation.invoke_async::<i64>(&mut conn);
-                match tokio::time::timeout(REDIS_TIMEOUT, call).await {
+                match tokio::time::timeout(w.timeout, call).await {
                     Ok(Ok(n)) => {
                         w.healthy.store(true, Ordering::Relaxed);
                         return n <= limit;
@@ -148,7 +156,7 @@ impl QpsLimiter {
         };
         let mut conn = manager.clone();
         let pattern = format!("{}qps:*", w.prefix);
-        let keys: Result<Vec<String>, _> = tokio::time::timeout(REDIS_TIMEOUT * 4, async {
+        let keys: Result<Vec<String>, _> = tokio::time::timeout(w.timeout * 4, async {
             let (mut cursor, mut keys) = (0u64, Vec::new());
             loop {
                 let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
@@ -204,7 +212,10 @@ impl QpsLimiter {
         let mut conn = manager.clone();
         let cmd = redis::cmd("PING");
         let ping = cmd.query_async::<String>(&mut conn);
-        let ok = matches!(tokio::time::timeout(REDIS_TIMEOUT, ping).await, Ok(Ok(_)));
+        let ok = matches!(
+            tokio::time::timeout(w.timeout.min(PING_TIMEOUT), ping).await,
+            Ok(Ok(_))
+        );
         w.healthy.store(ok, Ordering::Relaxed);
         if ok {
             LimiterMode::Redis

@@ -165,6 +165,14 @@ impl TestApp {
     /// A server whose qps limiter uses Redis (`DYOPEN_TEST_REDIS_URL`) under a key prefix of its
     /// own; `None` (test skipped, with a message) when Redis or the backend is not configured.
     pub async fn spawn_with_redis(backend: Backend) -> Option<Self> {
+        Self::spawn_with_redis_adjusted(backend, |_| {}).await
+    }
+
+    /// As [`TestApp::spawn_with_redis`], letting the test adjust the config.
+    pub async fn spawn_with_redis_adjusted(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
         let Ok(url) = std::env::var("DYOPEN_TEST_REDIS_URL") else {
             eprintln!("skipped: DYOPEN_TEST_REDIS_URL is not set, Redis case not run");
             return None;
@@ -173,6 +181,7 @@ impl TestApp {
         Self::spawn_with(backend, move |c| {
             c.redis_url = Some(url);
             c.redis_prefix = prefix;
+            adjust(c);
         })
         .await
     }
