@@ -1,7 +1,9 @@
 //! The error dialects as the client reads them: where each family puts its code, text and log id,
 //! which codes mean "the token is bad" (refresh once) and which mean "the platform failed" (retry).
 
-use dyopen_wire::dialect::{city_codes, client_token_codes, link_codes, open_codes, talents_codes};
+use dyopen_wire::dialect::{
+    city_codes, client_token_codes, link_codes, open_codes, talents_codes, v2_token_codes,
+};
 use serde_json::Value;
 
 /// An API family, i.e. one error envelope (see `dyopen_wire::dialect`).
@@ -107,7 +109,7 @@ impl Family {
             Family::Open => code == open_codes::SYSTEM,
             Family::Talents => code == talents_codes::SYSTEM,
             Family::LinkLegacy => code == link_codes::SYSTEM,
-            Family::V2Token => code == -1,
+            Family::V2Token => code == v2_token_codes::SYSTEM,
             Family::ClientToken => code == client_token_codes::SYSTEM,
         }
     }

@@ -3,9 +3,6 @@
 use crate::dialect::{ClientTokenData, ClientTokenEnvelope};
 use serde::{Deserialize, Serialize};
 
-/// Seconds a token lives.
-pub const TOKEN_TTL_SECS: i64 = 7200;
-
 /// `POST /api/apps/v2/token` body.
 ///
 /// ```json

@@ -174,7 +174,16 @@ impl TestApp {
         adjust: impl FnOnce(&mut Config),
     ) -> Option<Self> {
         let Ok(url) = std::env::var("DYOPEN_TEST_REDIS_URL") else {
-            eprintln!("skipped: DYOPEN_TEST_REDIS_URL is not set, Redis case not run");
+            assert!(
+                std::env::var("DYOPEN_REQUIRE_REDIS").as_deref() != Ok("1"),
+                "DYOPEN_REQUIRE_REDIS=1 but DYOPEN_TEST_REDIS_URL is not set"
+            );
+            // Straight to stderr, so the skip shows in the run's output (not captured).
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: DYOPEN_TEST_REDIS_URL is not set, Redis case not run"
+            );
             return None;
         };
         let prefix = format!("dyopen-test-{:016x}:", rand::random::<u64>());

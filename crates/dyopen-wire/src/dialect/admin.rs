@@ -1,0 +1,77 @@
+//! dyopen's own admin/emulator dialect: `{"error": {"code", "message"}}`.
+
+use super::*;
+
+/// dyopen's own admin/emulator API: `{"error": {"code", "message"}}` with a REST status.
+pub struct Admin;
+
+/// The admin error object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminErrorDetail {
+    /// A stable snake_case code (`not_found`, `invalid_request`, …).
+    pub code: String,
+    /// Human-readable text.
+    pub message: String,
+}
+
+/// Body of every admin error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminError {
+    /// The error.
+    pub error: AdminErrorDetail,
+}
+
+/// Admin error codes, as numbers for the [`Dialect`] plumbing and strings on the wire.
+pub mod admin_codes {
+    /// 400.
+    pub const INVALID_REQUEST: i64 = 400;
+    /// 401.
+    pub const UNAUTHORIZED: i64 = 401;
+    /// 404.
+    pub const NOT_FOUND: i64 = 404;
+    /// 405.
+    pub const METHOD_NOT_ALLOWED: i64 = 405;
+    /// 409.
+    pub const CONFLICT: i64 = 409;
+    /// 413.
+    pub const TOO_LARGE: i64 = 413;
+    /// 500.
+    pub const INTERNAL: i64 = 500;
+    /// 503 (a handler that did not answer in time).
+    pub const UNAVAILABLE: i64 = 503;
+
+    /// The wire string of a code.
+    pub fn name(code: i64) -> &'static str {
+        match code {
+            INVALID_REQUEST => "invalid_request",
+            UNAUTHORIZED => "unauthorized",
+            NOT_FOUND => "not_found",
+            METHOD_NOT_ALLOWED => "method_not_allowed",
+            CONFLICT => "conflict",
+            TOO_LARGE => "payload_too_large",
+            UNAVAILABLE => "unavailable",
+            _ => "internal",
+        }
+    }
+}
+
+impl Dialect for Admin {
+    type ErrorBody = AdminError;
+    const PARAM_CODE: i64 = admin_codes::INVALID_REQUEST;
+    const SYSTEM: (i64, &'static str) = (admin_codes::INTERNAL, "internal error");
+    const PARAM_STATUS: u16 = 400;
+    const SYSTEM_STATUS: u16 = 500;
+    fn param_message(problem: &ParamProblem) -> String {
+        problem.detail()
+    }
+    fn error_body(code: i64, message: String, _log_id: String) -> AdminError {
+        AdminError {
+            error: AdminErrorDetail {
+                code: admin_codes::name(code).to_owned(),
+                message,
+            },
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The legacy URL-link dialect (seed 002): codes and envelope.
+
+use super::*;
+
+/// URL link legacy: `{err_no, err_tips, url_link}` (`/api/apps/url_link/generate`).
+pub struct LinkLegacy;
+
+/// Codes of the legacy URL-link dialect (seed 002).
+pub mod link_codes {
+    /// Parameter error.
+    pub const PARAM: i64 = 1;
+    /// Text of [`PARAM`].
+    pub const PARAM_MSG: &str = "参数填写错误";
+    /// Banned app.
+    pub const BANNED: i64 = 2;
+    /// Text of [`BANNED`].
+    pub const BANNED_MSG: &str = "权限被封禁";
+    /// Internal error.
+    pub const SYSTEM: i64 = -1;
+    /// Body or field types unparsable.
+    pub const UNPARSABLE: i64 = 12018;
+    /// Text of [`UNPARSABLE`].
+    pub const UNPARSABLE_MSG: &str = "参数解析失败,请检查参数格式";
+    /// Expiry out of range.
+    pub const EXPIRE_RANGE: i64 = 12019;
+    /// Text of [`EXPIRE_RANGE`].
+    pub const EXPIRE_RANGE_MSG: &str = "到期时间不在范围内";
+    /// qps exceeded.
+    pub const TOO_FAST: i64 = 12020;
+    /// Text of [`TOO_FAST`].
+    pub const TOO_FAST_MSG: &str = "生成URL_Link频率过快";
+    /// Daily quota exceeded.
+    pub const QUOTA: i64 = 12021;
+    /// Text of [`QUOTA`].
+    pub const QUOTA_MSG: &str = "生成URL_Link数量超过上限";
+    /// Storage failure after retries.
+    pub const GENERATE_FAILED: i64 = 12022;
+    /// Text of [`GENERATE_FAILED`].
+    pub const GENERATE_FAILED_MSG: &str = "链接生成失败,联系开发人员";
+    /// Token missing, unknown or malformed.
+    pub const TOKEN_BAD: i64 = 12024;
+    /// Text of [`TOKEN_BAD`].
+    pub const TOKEN_BAD_MSG: &str = "access_token错误";
+    /// Token expired, or app and token do not match.
+    pub const TOKEN_EXPIRED: i64 = 12025;
+    /// Text of [`TOKEN_EXPIRED`].
+    pub const TOKEN_EXPIRED_MSG: &str = "access_token过期或无权限";
+}
+
+/// Body of every legacy URL-link answer; `url_link` is `""` on errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkLegacyEnvelope {
+    /// 0 on success.
+    pub err_no: i64,
+    /// `""` on success.
+    pub err_tips: String,
+    /// The link, `""` on errors.
+    pub url_link: String,
+}
+
+impl Dialect for LinkLegacy {
+    type ErrorBody = LinkLegacyEnvelope;
+    const PARAM_CODE: i64 = link_codes::UNPARSABLE;
+    const SYSTEM: (i64, &'static str) = (link_codes::SYSTEM, "内部错误");
+    fn param_message(_: &ParamProblem) -> String {
+        link_codes::UNPARSABLE_MSG.to_owned()
+    }
+    fn error_body(code: i64, message: String, _log_id: String) -> Self::ErrorBody {
+        LinkLegacyEnvelope {
+            err_no: code,
+            err_tips: message,
+            url_link: String::new(),
+        }
+    }
+}

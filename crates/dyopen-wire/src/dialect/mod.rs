@@ -1,0 +1,89 @@
+//! The platform's error envelopes ("dialects"), one per API family, with their codes and texts.
+//!
+//! Every business error answers HTTP 200 in the envelope of its family; clients depend on that.
+//! The server picks a dialect per route and renders every error, including body rejections,
+//! through it, so no handler builds an error body by hand.
+
+use serde::{Deserialize, Serialize};
+
+mod admin;
+mod city;
+mod client_token;
+mod link_legacy;
+mod open;
+mod talents;
+mod v2_token;
+
+pub use admin::*;
+pub use city::*;
+pub use client_token::*;
+pub use link_legacy::*;
+pub use open::*;
+pub use talents::*;
+pub use v2_token::*;
+
+/// Why a request body was rejected before any business rule ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamProblem {
+    /// The body is not a JSON object (or not a form), e.g. empty, truncated or not UTF-8.
+    Malformed(String),
+    /// The body exceeds the 1 MiB limit (answered with HTTP 413).
+    TooLarge,
+    /// A field has the wrong JSON type or an unacceptable value.
+    Field(String),
+    /// A required field is absent or null.
+    Missing(String),
+    /// A field-specific message chosen by the domain (e.g. `path不能携带query`).
+    Custom(String),
+}
+
+impl ParamProblem {
+    /// A short English/Chinese detail suitable after the generic text.
+    pub fn detail(&self) -> String {
+        match self {
+            ParamProblem::Malformed(why) => format!("body is not valid JSON ({why})"),
+            ParamProblem::TooLarge => "body exceeds 1 MiB".to_owned(),
+            ParamProblem::Field(f) => format!("{f} is invalid"),
+            ParamProblem::Missing(f) => format!("{f} is required"),
+            ParamProblem::Custom(text) => text.clone(),
+        }
+    }
+}
+
+/// An error envelope: how one API family reports an error code and text.
+pub trait Dialect: Send + Sync + 'static {
+    /// The serialised error body.
+    type ErrorBody: Serialize + Send;
+    /// Code of a parameter error (also used for HTTP 413).
+    const PARAM_CODE: i64;
+    /// Code and text of an internal error.
+    const SYSTEM: (i64, &'static str);
+    /// HTTP status of a parameter error (200: business errors answer 200 on the open APIs).
+    const PARAM_STATUS: u16 = 200;
+    /// HTTP status of an internal error.
+    const SYSTEM_STATUS: u16 = 200;
+    /// The parameter-error text for `problem`.
+    fn param_message(problem: &ParamProblem) -> String;
+    /// Builds the error body; `log_id` is the request's 53-character log id.
+    fn error_body(code: i64, message: String, log_id: String) -> Self::ErrorBody;
+}
+
+/// An empty JSON object, the `data` of an error answer. Its OpenAPI schema admits no property,
+/// which keeps an error envelope apart from a success envelope (see [`crate::answer`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Empty {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some("Always `{}` (the `data` of an error answer)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Empty {}
