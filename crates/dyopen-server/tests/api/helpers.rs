@@ -69,7 +69,15 @@ impl TestDb {
                     if std::env::var("DYOPEN_REQUIRE_PG").as_deref() == Ok("1") {
                         panic!("DYOPEN_REQUIRE_PG=1 but DYOPEN_TEST_PG_URL is not set");
                     }
-                    eprintln!("skipped: DYOPEN_TEST_PG_URL is not set, PostgreSQL case not run");
+                    {
+                        // Straight to stderr: the harness captures print macros, and a skip must show.
+                        let _ = std::io::Write::write_fmt(
+                            &mut std::io::stderr(),
+                            format_args!(
+                                "skipped: DYOPEN_TEST_PG_URL is not set, PostgreSQL case not run\n"
+                            ),
+                        );
+                    };
                     return None;
                 };
                 let (url, schema) = dyopen_store::testing::create_pg_schema(&base)
