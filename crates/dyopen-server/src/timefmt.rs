@@ -1,5 +1,6 @@
-//! Times as people read them on dyopen's pages: Beijing time (UTC+8, no DST; the platform's
-//! day boundaries are Asia/Shanghai's), e.g. `2026-12-03 14:00 北京时间`.
+//! Times as dyopen shows them: RFC 3339 UTC in the admin API ([`rfc3339`]), and as people read
+//! them on dyopen's pages, Beijing time (UTC+8, no DST; the platform's day boundaries are
+//! Asia/Shanghai's), e.g. `2026-12-03 14:00 北京时间`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -11,6 +12,13 @@ const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
 
 fn beijing() -> FixedOffset {
     BEIJING
+}
+
+/// RFC 3339 (UTC, whole seconds) of Unix seconds (empty if out of range).
+pub fn rfc3339(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 /// `2026-12-03 14:00` for Unix seconds `secs`, in Beijing time (empty if out of range).

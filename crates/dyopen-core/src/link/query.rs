@@ -91,17 +91,17 @@ impl LinkQuery {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (`A-Za-z0-9-._~`).
+/// Everything but RFC 3986 unreserved characters (`A-Za-z0-9-._~`).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (`A-Za-z0-9-._~`), as
+/// upper-case `%XX` of the UTF-8 bytes.
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 #[cfg(test)]

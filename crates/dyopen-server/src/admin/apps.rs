@@ -1,9 +1,10 @@
 //! Apps: create (secret shown once), list, get, update, rotate secret.
 
-use super::{error, no_app, parse_appid, rfc3339, Paging};
+use super::{error, no_app, parse_appid, Paging};
 use crate::http::extract::WireQuery;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
+use crate::timefmt::rfc3339;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

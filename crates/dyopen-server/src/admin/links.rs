@@ -2,10 +2,11 @@
 //! visit counts and expiry (expired links included). Pending visit counts of this instance are
 //! flushed first, so the listing is exact for visits served here (tests rely on it).
 
-use super::{rfc3339, Paging};
+use super::Paging;
 use crate::http::extract::WireQuery;
 use crate::http::ApiError;
 use crate::state::AppState;
+use crate::timefmt::rfc3339;
 use axum::extract::{Path, State};
 use axum::Json;
 use dyopen_wire::admin::Page;

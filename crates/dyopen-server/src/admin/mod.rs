@@ -92,11 +92,4 @@ impl Paging {
     }
 }
 
-/// RFC 3339 (UTC) of Unix seconds.
-pub(crate) fn rfc3339(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
 pub use apps::create_app;

@@ -1,8 +1,9 @@
 //! Service-provider grants: app A lets provider app P act for it with P's tokens.
 
-use super::{error, rfc3339};
+use super::error;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
+use crate::timefmt::rfc3339;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

@@ -1,8 +1,8 @@
 //! `GET /admin/v1/apps/{appid}/regions`: bindings with city names and next-change times.
 
-use super::rfc3339;
 use crate::http::ApiError;
 use crate::state::AppState;
+use crate::timefmt::rfc3339;
 use axum::extract::{Path, State};
 use axum::Json;
 use dyopen_core::region::{catalogue, RegionState};

@@ -1,10 +1,11 @@
 //! Tasks in the admin API: list an app's tasks with talent counts, show one task with its
 //! talents, and record talents' submissions (a talent posted a video).
 
-use super::{error, rfc3339, Paging};
+use super::{error, Paging};
 use crate::http::extract::WireQuery;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
+use crate::timefmt::rfc3339;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

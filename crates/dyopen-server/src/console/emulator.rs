@@ -50,7 +50,7 @@ fn emulator_page(
     Some(EmulatorPage {
         chrome: Chrome::new(state, session, "模拟器 Emulator", "emulator"),
         now: beijing_second(now.secs()),
-        now_utc: crate::admin::rfc3339(now.secs()),
+        now_utc: crate::timefmt::rfc3339(now.secs()),
         now_input: beijing_local_input(now.secs()),
         day: shanghai_date(now.shanghai_day()),
         frozen: emu.clock.is_frozen(),
