@@ -253,6 +253,58 @@ pub struct App {
     pub created_at: i64,
 }
 
+/// A new app's own fields, parsed once with their defaults, whoever asks for the app (the admin
+/// API's create, an emulator fixture).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApp {
+    /// Display name.
+    pub name: String,
+    /// Published pages.
+    pub pages: PublishedPages,
+    /// URL-link qps ([`DEFAULT_QPS_LIMIT`] when not given).
+    pub qps_limit: i64,
+    /// URL links per day ([`DEFAULT_DAILY_LINK_QUOTA`] when not given).
+    pub daily_link_quota: i64,
+    /// Active unless given.
+    pub status: AppStatus,
+}
+
+impl NewApp {
+    /// Parses the fields of a new app; absent quotas and status take their defaults.
+    pub fn parse<S: AsRef<str>>(
+        name: &str,
+        pages: &[S],
+        qps_limit: Option<i64>,
+        daily_link_quota: Option<i64>,
+        status: Option<&str>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            name: parse_name(name)?,
+            pages: PublishedPages::parse(pages)?,
+            qps_limit: parse_quota("qps_limit", qps_limit.unwrap_or(DEFAULT_QPS_LIMIT))?,
+            daily_link_quota: parse_quota(
+                "daily_link_quota",
+                daily_link_quota.unwrap_or(DEFAULT_DAILY_LINK_QUOTA),
+            )?,
+            status: status.map_or(Ok(AppStatus::Active), AppStatus::parse)?,
+        })
+    }
+
+    /// The app, under `appid` with the secret of `secret_hash`, created at `created_at`.
+    pub fn into_app(self, appid: AppId, secret_hash: String, created_at: i64) -> App {
+        App {
+            appid,
+            name: self.name,
+            secret_hash,
+            pages: self.pages,
+            qps_limit: self.qps_limit,
+            daily_link_quota: self.daily_link_quota,
+            status: self.status,
+            created_at,
+        }
+    }
+}
+
 /// A validated change to an app.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppPatch {
@@ -270,6 +322,37 @@ pub struct AppPatch {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_new_app_takes_the_defaults_and_refuses_what_an_update_refuses() {
+        let app = NewApp::parse("shop", &["pages/index/index"], None, None, None).unwrap();
+        assert_eq!(
+            (app.qps_limit, app.daily_link_quota, app.status),
+            (
+                DEFAULT_QPS_LIMIT,
+                DEFAULT_DAILY_LINK_QUOTA,
+                AppStatus::Active
+            )
+        );
+        let given = NewApp::parse("shop", &["a"], Some(5), Some(7), Some("banned")).unwrap();
+        assert_eq!(
+            (given.qps_limit, given.daily_link_quota, given.status),
+            (5, 7, AppStatus::Banned)
+        );
+        assert_eq!(
+            NewApp::parse(" ", &["a"], None, None, None),
+            Err(AppError::BadName)
+        );
+        assert_eq!(
+            NewApp::parse("shop", &["a"], Some(0), None, None),
+            Err(AppError::BadQuota("qps_limit"))
+        );
+        assert_eq!(
+            NewApp::parse("shop", &["a"], None, Some(-1), None),
+            Err(AppError::BadQuota("daily_link_quota"))
+        );
+        assert!(NewApp::parse("shop", &["a"], None, None, Some("frozen")).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
 

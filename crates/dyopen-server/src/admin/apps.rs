@@ -42,22 +42,15 @@ pub async fn create_app(
     req: CreateAppRequest,
 ) -> Result<AppWithSecret, ApiError<Admin>> {
     let secret = AppSecret::generate();
-    let app = App {
-        appid: AppId::generate(),
-        name: app::parse_name(&req.name).map_err(invalid)?,
-        secret_hash: secret.hash(),
-        pages: PublishedPages::parse(&req.pages).map_err(invalid)?,
-        qps_limit: app::parse_quota("qps_limit", req.qps_limit.unwrap_or(app::DEFAULT_QPS_LIMIT))
-            .map_err(invalid)?,
-        daily_link_quota: app::parse_quota(
-            "daily_link_quota",
-            req.daily_link_quota
-                .unwrap_or(app::DEFAULT_DAILY_LINK_QUOTA),
-        )
-        .map_err(invalid)?,
-        status: AppStatus::Active,
-        created_at: state.clock.now().secs(),
-    };
+    let app = app::NewApp::parse(
+        &req.name,
+        &req.pages,
+        req.qps_limit,
+        req.daily_link_quota,
+        None,
+    )
+    .map_err(invalid)?
+    .into_app(AppId::generate(), secret.hash(), state.clock.now().secs());
     state.store.create_app(&app).await.map_err(system)?;
     Ok(AppWithSecret {
         app: view(&app),

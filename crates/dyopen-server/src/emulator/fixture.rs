@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::Json;
-use dyopen_core::app::{self, App, AppId, AppSecret, AppStatus, PublishedPages};
+use dyopen_core::app::{self, App, AppId, AppSecret};
 use dyopen_core::link::GenerateLink;
 use dyopen_core::region::AddBinding;
 use dyopen_core::task::NewTask;
@@ -47,21 +47,15 @@ fn build_app(
         // Stable across resets and restarts for a fixed appid (docs/emulator.md).
         None => AppSecret::derived_for_fixture(&appid),
     };
-    let app = App {
-        appid,
-        name: app::parse_name(&f.name).map_err(ctx)?,
-        secret_hash: secret.hash(),
-        pages: PublishedPages::parse(&f.pages).map_err(ctx)?,
-        qps_limit: app::parse_quota("qps_limit", f.qps_limit.unwrap_or(app::DEFAULT_QPS_LIMIT))
-            .map_err(ctx)?,
-        daily_link_quota: app::parse_quota(
-            "daily_link_quota",
-            f.daily_link_quota.unwrap_or(app::DEFAULT_DAILY_LINK_QUOTA),
-        )
-        .map_err(ctx)?,
-        status: AppStatus::parse(f.status.as_deref().unwrap_or("active")).map_err(ctx)?,
-        created_at: state.clock.now().secs(),
-    };
+    let app = app::NewApp::parse(
+        &f.name,
+        &f.pages,
+        f.qps_limit,
+        f.daily_link_quota,
+        f.status.as_deref(),
+    )
+    .map_err(ctx)?
+    .into_app(appid, secret.hash(), state.clock.now().secs());
     Ok((app, secret))
 }
 
