@@ -7,11 +7,6 @@ mod serve;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// mimalloc rather than glibc's malloc: allocation was the largest single cost in the bench's
-/// profiles (`_int_malloc`, `malloc_consolidate`; `docs/bench.md`, decision 0012).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// dyopen: a self-hostable, wire-compatible server for Douyin mini-program open APIs.
 #[derive(Debug, Parser)]
 #[command(name = "dyopen", version, about)]
