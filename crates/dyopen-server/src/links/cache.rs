@@ -199,16 +199,14 @@ impl LinkCache {
         state: &AppState,
         code: &LinkCode,
     ) -> Result<Option<Arc<CachedLink>>, StoreError> {
-        match self.entries.get(code) {
-            Some(Entry::Found(link)) => {
-                state.metrics.link_cache_hits.increment(1);
-                return Ok(Some(link));
-            }
-            Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => {
-                state.metrics.link_cache_hits.increment(1);
-                return Ok(None);
-            }
-            _ => {}
+        let hit = match self.entries.get(code) {
+            Some(Entry::Found(link)) => Some(Some(link)),
+            Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => Some(None),
+            _ => None,
+        };
+        if let Some(hit) = hit {
+            state.metrics.link_cache_hits.increment(1);
+            return Ok(hit);
         }
         state.metrics.link_cache_misses.increment(1);
         let Some(link) = state.store.get_link(code).await? else {

@@ -69,17 +69,15 @@ impl Dialect for City {
 
 impl Dialect for CityAdd {
     type ErrorBody = CityEnvelope;
-    const PARAM_CODE: i64 = city_codes::PARAM;
-    const SYSTEM: (i64, &'static str) = (city_codes::SYSTEM, "系统错误");
+    const PARAM_CODE: i64 = City::PARAM_CODE;
+    const SYSTEM: (i64, &'static str) = City::SYSTEM;
     fn param_message(problem: &ParamProblem) -> String {
-        city_param_message(problem)
+        City::param_message(problem)
     }
     fn error_body(code: i64, message: String, log_id: String) -> CityEnvelope {
         CityEnvelope {
-            err_no: code,
-            err_msg: message,
-            log_id,
             data_id: Some(String::new()),
+            ..City::error_body(code, message, log_id)
         }
     }
 }
