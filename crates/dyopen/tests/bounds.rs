@@ -62,8 +62,11 @@ fn rss(pid: u32) -> u64 {
 }
 
 fn http() -> reqwest::blocking::Client {
+    // No idle connections kept: the server closes a connection after a 413 to an unread body,
+    // and a request sent on that closed connection would fail on the client's side.
     reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client")
