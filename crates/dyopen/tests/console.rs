@@ -129,26 +129,54 @@ async fn path_of(c: &Client) -> String {
 }
 
 async fn fill_and_submit(c: &Client, form_css: &str, fields: &[(&str, &str)]) {
+    let page = current_page(c).await;
     let form = c.form(Locator::Css(form_css)).await.expect("form");
     for (name, value) in fields {
         form.set_by_name(name, value).await.expect("field");
     }
     form.submit_direct().await.expect("submit");
-    // A direct submission does not wait for the next page: wait for the old one to go.
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("body"))
-        .await
-        .expect("page");
+    wait_for_next_page(c, page).await;
 }
 
 async fn click(c: &Client, css: &str) {
+    let page = current_page(c).await;
     c.find(Locator::Css(css))
         .await
         .expect(css)
         .click()
         .await
         .expect("click");
+    wait_for_next_page(c, page).await;
+}
+
+/// The document element now shown, to tell when a navigation has replaced it.
+async fn current_page(c: &Client) -> fantoccini::elements::Element {
+    c.find(Locator::Css("html")).await.expect("a page")
+}
+
+/// Waits until `old` is gone (every element of a replaced document goes stale) and the next
+/// page has a body. A submission or click does not wait for the page it leads to: reading
+/// straight after it can find an element of the old page that goes stale under the reader.
+async fn wait_for_next_page(c: &Client, old: fantoccini::elements::Element) {
+    let started = Instant::now();
+    loop {
+        match old.tag_name().await {
+            Err(e) if e.is_stale_element_reference() => break,
+            Err(e) => panic!("waiting for the next page: {e}"),
+            Ok(_) => {
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "the page was not replaced within 20 s"
+                );
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+        }
+    }
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("body"))
+        .await
+        .expect("page");
 }
 
 /// The server, killed however the test ends.
