@@ -196,7 +196,7 @@ pub async fn faults(
         count: form.count.unwrap_or(1),
         delay_ms: form.delay_ms,
     };
-    match crate::emulator::faults::arm(&state, &req) {
+    match crate::emulator::routes::arm(&state, &req) {
         Ok(_) => show(
             &state,
             &session,

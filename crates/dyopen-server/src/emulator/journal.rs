@@ -4,17 +4,10 @@
 //! text, see [`super::mask`]); a listing writes them out as they are ([`PageView`]), a kept JSON
 //! body as raw JSON, so no body is ever held as a parsed tree.
 
-use super::super::http::ApiError;
 use super::mask::Kept;
-use crate::http::extract::WireQuery;
-use crate::state::AppState;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
-use dyopen_wire::dialect::Admin;
-use dyopen_wire::emulator::{JournalEntry, JournalPage};
+use dyopen_wire::emulator::JournalEntry;
 use serde::ser::{SerializeSeq, SerializeStruct};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -204,11 +197,21 @@ impl Journal {
     }
 }
 
-/// A [`JournalPage`] written entry by entry from the journal's own records: kept JSON bodies go
+/// A [`dyopen_wire::emulator::JournalPage`] written entry by entry from the journal's own records: kept JSON bodies go
 /// out as the raw text they are (key order as sent, nothing parsed into trees).
 pub struct PageView {
     entries: Vec<Arc<Recorded>>,
     capacity: usize,
+}
+
+impl Journal {
+    /// The newest `limit` entries matching the filters (as [`Journal::query`]), as a page.
+    pub fn page(&self, appid: Option<&str>, path: Option<&str>, limit: usize) -> PageView {
+        PageView {
+            entries: self.query(appid, path, limit),
+            capacity: self.capacity(),
+        }
+    }
 }
 
 /// A kept body as it goes on the wire.
@@ -288,48 +291,10 @@ impl Serialize for PageView {
     }
 }
 
-/// `GET /_emulator/v1/journal` filters.
-#[derive(Debug, Deserialize)]
-pub struct JournalFilter {
-    appid: Option<String>,
-    path: Option<String>,
-    limit: Option<usize>,
-}
-
-fn emulator(state: &AppState) -> Result<&super::Emulator, ApiError<Admin>> {
-    super::of(state)
-}
-
-/// `GET /_emulator/v1/journal?appid=&path=&limit=` (limit default 100).
-#[utoipa::path(get, path = "/_emulator/v1/journal", operation_id = "emulator_list_journal", tag = "emulator", params(("appid" = Option<String>, Query), ("path" = Option<String>, Query, description = "normalised before matching"), ("limit" = Option<u64>, Query, description = "default 100")),
-    responses((status = 200, body = JournalPage), (status = 400, description = "A query parameter is not of its type (limit not a non-negative integer)", body = dyopen_wire::dialect::AdminError)))]
-pub async fn list(
-    State(state): State<AppState>,
-    WireQuery(f, _): WireQuery<JournalFilter, Admin>,
-) -> Result<Json<PageView>, ApiError<Admin>> {
-    let emu = emulator(&state)?;
-    let journal = emu.journal();
-    let entries = journal.query(
-        f.appid.as_deref(),
-        f.path.as_deref(),
-        f.limit.unwrap_or(100),
-    );
-    Ok(Json(PageView {
-        entries,
-        capacity: journal.capacity(),
-    }))
-}
-
-/// `DELETE /_emulator/v1/journal`: forget every entry.
-#[utoipa::path(delete, path = "/_emulator/v1/journal", operation_id = "emulator_clear_journal", tag = "emulator", responses((status = 204, description = "Emptied")))]
-pub async fn clear(State(state): State<AppState>) -> Result<StatusCode, ApiError<Admin>> {
-    emulator(&state)?.journal().clear();
-    Ok(StatusCode::NO_CONTENT)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dyopen_wire::emulator::JournalPage;
 
     fn entry(path: &str, body: &str) -> Recorded {
         Recorded {

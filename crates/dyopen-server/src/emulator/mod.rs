@@ -10,11 +10,9 @@ pub(crate) mod mask;
 pub mod middleware;
 pub mod replay;
 pub(crate) mod reset;
+pub(crate) mod routes;
 pub(crate) mod tee;
 
-use crate::state::AppState;
-use axum::routing::{get, post};
-use axum::Router;
 use dyopen_core::clock::ManualClock;
 use dyopen_wire::emulator::Fixture;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -23,6 +21,8 @@ pub use faults::{FaultKind, Faults};
 pub use fixture::{apply_fixture, parse_fixture};
 pub use journal::Journal;
 pub use replay::Replay;
+pub(crate) use routes::of;
+pub use routes::router;
 
 /// Default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
@@ -79,27 +79,4 @@ impl Emulator {
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
     }
-}
-
-/// The emulator state of `state`, or 404 when emulator mode is off (the routes are not mounted
-/// then; this guards handlers called any other way).
-pub(crate) fn of(
-    state: &AppState,
-) -> Result<&Emulator, crate::http::ApiError<dyopen_wire::dialect::Admin>> {
-    state.emulator.as_deref().ok_or_else(|| {
-        crate::admin::error(axum::http::StatusCode::NOT_FOUND, "emulator mode is off")
-    })
-}
-
-/// The emulator routes (nested under `/_emulator/v1`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clock", get(clock::read).post(clock::set))
-        .route("/reset", post(reset::reset))
-        .route("/seed", post(fixture::seed))
-        .route("/journal", get(journal::list).delete(journal::clear))
-        .route(
-            "/faults",
-            get(faults::list).post(faults::add).delete(faults::clear),
-        )
 }

@@ -7,12 +7,12 @@
 //! link's entry is swept once its link has expired (real time, for memory); whether a link is
 //! live is decided on every request with the Clock, so a moved emulator clock is always obeyed.
 
-use crate::state::AppState;
+use crate::metrics::Metrics;
 use axum::http::HeaderValue;
 use dyopen_core::app::AppId;
 use dyopen_core::clock::Clock;
 use dyopen_core::link::{path_of_encoded_start_page, write_scheme_url, Host, Link, LinkCode};
-use dyopen_core::StoreError;
+use dyopen_core::{Store, StoreError};
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use std::collections::HashMap;
@@ -193,10 +193,12 @@ impl LinkCache {
         self.entries.insert(link.code, entry);
     }
 
-    /// The link of `code`: from memory when warm, else from the store (then cached either way).
+    /// The link of `code`: from memory when warm, else from `store` (then cached either way);
+    /// hits and misses are counted in `metrics`.
     pub async fn resolve(
         &self,
-        state: &AppState,
+        store: &dyn Store,
+        metrics: &Metrics,
         code: &LinkCode,
     ) -> Result<Option<Arc<CachedLink>>, StoreError> {
         let hit = match self.entries.get(code) {
@@ -205,19 +207,18 @@ impl LinkCache {
             _ => None,
         };
         if let Some(hit) = hit {
-            state.metrics.link_cache_hits.increment(1);
+            metrics.link_cache_hits.increment(1);
             return Ok(hit);
         }
-        state.metrics.link_cache_misses.increment(1);
-        let Some(link) = state.store.get_link(code).await? else {
+        metrics.link_cache_misses.increment(1);
+        let Some(link) = store.get_link(code).await? else {
             let until_ms = self
                 .now_ms()
                 .saturating_add(NEGATIVE_TTL.as_millis() as u64);
             self.entries.insert(*code, Entry::Missing { until_ms });
             return Ok(None);
         };
-        let app_name = state
-            .store
+        let app_name = store
             .get_app(&link.appid)
             .await?
             .map(|a| a.name)

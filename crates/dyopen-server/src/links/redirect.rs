@@ -63,7 +63,12 @@ pub async fn resolve(
         Some(code) if method == Method::GET || method == Method::HEAD => code,
         _ => return not_live(false, html, "no such route"),
     };
-    let link = match state.links.cache.resolve(&state, &code).await {
+    let link = match state
+        .links
+        .cache
+        .resolve(state.store.as_ref(), &state.metrics, &code)
+        .await
+    {
         Ok(Some(link)) => link,
         Ok(None) => return not_live(false, html, "no such link"),
         Err(e) => return ApiError::<Admin>::system(e).into_response(),

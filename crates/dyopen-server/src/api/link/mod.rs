@@ -8,23 +8,23 @@ pub(crate) mod query_info;
 pub(crate) mod query_quota;
 pub(crate) mod service;
 
-use crate::state::AppState;
+use super::OpenApiRoutes;
 use axum::routing::post;
-use axum::Router;
+use dyopen_wire::dialect::{LinkLegacy, Open};
 
-/// The URL-link routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+/// Registers the URL-link routes.
+pub(super) fn register(routes: OpenApiRoutes) -> OpenApiRoutes {
+    routes
+        .route::<LinkLegacy>(
             "/api/apps/url_link/generate",
             post(generate_legacy::handler),
         )
-        .route("/api/apps/v1/url_link/generate", post(generate::handler))
-        .route(
+        .route::<Open>("/api/apps/v1/url_link/generate", post(generate::handler))
+        .route::<Open>(
             "/api/apps/v1/url_link/query_info",
             post(query_info::handler),
         )
-        .route(
+        .route::<Open>(
             "/api/apps/v1/url_link/query_quota",
             post(query_quota::handler),
         )

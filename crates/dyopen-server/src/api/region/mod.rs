@@ -5,14 +5,14 @@ pub(crate) mod delete;
 mod errors;
 pub(crate) mod modify;
 
-use crate::state::AppState;
+use super::OpenApiRoutes;
 use axum::routing::post;
-use axum::Router;
+use dyopen_wire::dialect::{City, CityAdd};
 
-/// The city-binding routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/product/v1/app_region_add", post(add::handler))
-        .route("/api/product/v1/app_region_delete", post(delete::handler))
-        .route("/api/product/v1/app_region_modify", post(modify::handler))
+/// Registers the city-binding routes.
+pub(super) fn register(routes: OpenApiRoutes) -> OpenApiRoutes {
+    routes
+        .route::<CityAdd>("/api/product/v1/app_region_add", post(add::handler))
+        .route::<City>("/api/product/v1/app_region_delete", post(delete::handler))
+        .route::<City>("/api/product/v1/app_region_modify", post(modify::handler))
 }

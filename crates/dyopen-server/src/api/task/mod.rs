@@ -9,27 +9,27 @@ pub(crate) mod update_orient_talents;
 pub(crate) mod update_status;
 pub mod view;
 
-use crate::state::AppState;
+use super::OpenApiRoutes;
 use axum::routing::post;
-use axum::Router;
+use dyopen_wire::dialect::{Open, Talents};
 
-/// The task routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/match/v2/taskbox/add_task", post(add_task::handler))
-        .route(
+/// Registers the task routes.
+pub(super) fn register(routes: OpenApiRoutes) -> OpenApiRoutes {
+    routes
+        .route::<Open>("/api/match/v2/taskbox/add_task", post(add_task::handler))
+        .route::<Open>(
             "/api/match/v2/taskbox/update_status",
             post(update_status::handler),
         )
-        .route(
+        .route::<Open>(
             "/api/match/v2/taskbox/query_task_info",
             post(query_task_info::handler),
         )
-        .route(
+        .route::<Open>(
             "/api/match/v2/taskbox/query_app_task_id",
             post(query_app_task_id::handler),
         )
-        .route(
+        .route::<Talents>(
             "/api/apps/taskbox/update_orient_talents",
             post(update_orient_talents::handler),
         )

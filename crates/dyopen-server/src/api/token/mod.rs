@@ -3,18 +3,19 @@
 pub(crate) mod client;
 pub(crate) mod v2;
 
+use super::OpenApiRoutes;
 use crate::state::AppState;
 use axum::routing::post;
-use axum::Router;
 use dyopen_core::app::{AppId, AppSecret};
 use dyopen_core::token::{NewToken, TokenKind};
 use dyopen_core::StoreError;
+use dyopen_wire::dialect::{ClientToken, V2Token};
 
-/// The token routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/apps/v2/token", post(v2::handler))
-        .route("/oauth/client_token", post(client::handler))
+/// Registers the token routes.
+pub(super) fn register(routes: OpenApiRoutes) -> OpenApiRoutes {
+    routes
+        .route::<V2Token>("/api/apps/v2/token", post(v2::handler))
+        .route::<ClientToken>("/oauth/client_token", post(client::handler))
 }
 
 /// Why credentials were refused.
