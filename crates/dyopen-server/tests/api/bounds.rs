@@ -2,7 +2,7 @@
 //! at most 1 000 published pages, dead tokens told from unknown ones up to the retention limit,
 //! and the emulator clock's range.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use dyopen_core::app::{MAX_APP_NAME_CHARS, MAX_PUBLISHED_PAGES};
 use dyopen_core::clock::{MAX_SETTABLE_SECS, MIN_SETTABLE_SECS};
 use dyopen_core::task::{

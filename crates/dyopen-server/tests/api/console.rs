@@ -3,7 +3,7 @@
 //! the admin token with counters that move, and the console's refusals without a session or a
 //! CSRF token.
 
-use crate::helpers::{Backend, TestApp, ADMIN_TOKEN, T0};
+use dyopen_testkit::{backend_tests, Backend, TestApp, ADMIN_TOKEN, T0};
 use dyopen_core::app::AppId;
 use dyopen_core::link::LinkCode;
 use serde_json::json;

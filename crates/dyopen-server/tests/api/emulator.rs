@@ -1,6 +1,6 @@
 //! Emulator API (SPEC §7): reset, seed, journal, fault injection, and the clock driving rules.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::{json, Value};
 
 const ADD: &str = "/api/product/v1/app_region_add/";

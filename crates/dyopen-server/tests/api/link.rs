@@ -2,7 +2,7 @@
 //! order, expiry rounding on the emulator clock, qps and daily limits (also across two
 //! instances, with Redis), and links that resolve: 302, landing page, 410, 404, visit counts.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -740,10 +740,7 @@ async fn graceful_shutdown_flushes_pending_visits(backend: Backend) {
     let v = legacy(&app, Some(&token), legacy_body(&mini.appid, json!({}))).await;
     let code = code_of(v["url_link"].as_str().unwrap()).to_owned();
     // A second instance we can stop: it serves two visits, then drains and flushes on shutdown.
-    let built =
-        dyopen_server::Application::build_with_clock(app.config.clone(), Some(app.clock.clone()))
-            .await
-            .unwrap();
+    let built = app.build_instance().await;
     let base = format!("http://127.0.0.1:{}", built.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(built.run_until(async move {

@@ -2,7 +2,7 @@
 //! SQL (identical to core's reference filter and order), token retention, region history pruning
 //! and apps with 1 000 pages.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use dyopen_core::app::{App, AppId, AppSecret, AppStatus, PublishedPages, MAX_PUBLISHED_PAGES};
 use dyopen_core::clock::Timestamp;
 use dyopen_core::region::{AddBinding, DeleteBinding, ModifyBinding, CHANGE_WINDOW_SECS};

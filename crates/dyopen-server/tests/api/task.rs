@@ -1,7 +1,7 @@
 //! Tasks and talents (seed 001, SPEC §5): the v2 task APIs, every code and every row of the
 //! update_orient_talents table over HTTP, providers, submissions and the cap under concurrency.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::{json, Value};
 
 const ADD_TASK: &str = "/api/match/v2/taskbox/add_task/";
