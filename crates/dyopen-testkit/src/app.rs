@@ -73,7 +73,11 @@ impl TestApp {
         backend: Backend,
         adjust: impl FnOnce(&mut Config),
     ) -> Option<Self> {
-        let url = skip_unless_set("DYOPEN_TEST_REDIS_URL", "DYOPEN_REQUIRE_REDIS", "Redis case")?;
+        let url = skip_unless_set(
+            "DYOPEN_TEST_REDIS_URL",
+            "DYOPEN_REQUIRE_REDIS",
+            "Redis case",
+        )?;
         let prefix = format!("dyopen-test-{:016x}:", rand::random::<u64>());
         Self::spawn_with(backend, move |c| {
             c.redis_url = Some(url);

@@ -23,7 +23,10 @@ pub fn skip_unless_set(var: &str, require: &str, what: &str) -> Option<String> {
         std::env::var(require).as_deref() != Ok("1"),
         "{require}=1 but {var} is not set"
     );
-    let _ = writeln!(std::io::stderr(), "skipped: {var} is not set, {what} not run");
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {var} is not set, {what} not run"
+    );
     None
 }
 

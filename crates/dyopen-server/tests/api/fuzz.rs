@@ -2,10 +2,10 @@
 //! answer 5xx or anything but JSON. The endpoints come from `/openapi.json`, so new routes are
 //! covered automatically.
 
-use dyopen_testkit::*;
 use axum::body::Body;
 use axum::http::Request;
 use dyopen_server::startup::app_service;
+use dyopen_testkit::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;

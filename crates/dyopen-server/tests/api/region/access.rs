@@ -27,7 +27,11 @@ async fn token_is_required_and_checked_after_the_body(backend: Backend) {
             err_add(10001, "参数不合法:bind_type参数不合法"),
         ),
     ] {
-        assert_eq!(call(&app, ADD, token, body.clone()).await, want, "{token} {body}");
+        assert_eq!(
+            call(&app, ADD, token, body.clone()).await,
+            want,
+            "{token} {body}"
+        );
     }
     // Expired after 7200 s.
     app.advance(7199);
@@ -88,7 +92,12 @@ async fn admin_lists_bindings_with_names_and_next_change(backend: Backend) {
         ("p/a", "邯郸市", "河北省", "2024-05-08T00:00:00Z"),
         ("p/b", "仙桃市", "湖北省", "2024-05-01T00:00:00Z"),
     ] {
-        let row = (path.into(), city.into(), province.into(), next_change.into());
+        let row = (
+            path.into(),
+            city.into(),
+            province.into(),
+            next_change.into(),
+        );
         assert!(rows.contains(&row), "{rows:?}");
     }
     let (status, _) = app

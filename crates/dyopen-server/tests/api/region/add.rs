@@ -65,19 +65,40 @@ async fn add_checks_bind_type_path_coupling(backend: Backend) {
     let bind_type = "参数不合法:bind_type参数不合法";
     let region_id = "参数不合法:region_id参数不合法";
     let cases = [
-        (json!({"bind_type": 1, "region_id": "440300", "path": "a/b"}), path),
+        (
+            json!({"bind_type": 1, "region_id": "440300", "path": "a/b"}),
+            path,
+        ),
         (json!({"bind_type": 2, "region_id": "440300"}), path),
-        (json!({"bind_type": 2, "region_id": "440300", "path": ""}), path),
-        (json!({"bind_type": 2, "region_id": "440300", "path": "/abs"}), path),
-        (json!({"bind_type": 2, "region_id": "440300", "path": "a?x=1"}), path),
+        (
+            json!({"bind_type": 2, "region_id": "440300", "path": ""}),
+            path,
+        ),
+        (
+            json!({"bind_type": 2, "region_id": "440300", "path": "/abs"}),
+            path,
+        ),
+        (
+            json!({"bind_type": 2, "region_id": "440300", "path": "a?x=1"}),
+            path,
+        ),
         (json!({"bind_type": 3, "region_id": "440300"}), bind_type),
         (json!({"region_id": "440300"}), bind_type),
         (json!({"bind_type": "1", "region_id": "440300"}), bind_type),
         (json!({"bind_type": 1}), region_id),
-        (json!({"bind_type": 1, "path": "x", "region_id": "abc"}), region_id),
-        (json!({"bind_type": 1, "path": "x", "region_id": "440000"}), path),
+        (
+            json!({"bind_type": 1, "path": "x", "region_id": "abc"}),
+            region_id,
+        ),
+        (
+            json!({"bind_type": 1, "path": "x", "region_id": "440000"}),
+            path,
+        ),
         (json!({"bind_type": 1, "region_id": 440300}), region_id),
-        (json!({"bind_type": 1, "region_id": "440300", "path": 5}), path),
+        (
+            json!({"bind_type": 1, "region_id": "440300", "path": 5}),
+            path,
+        ),
     ];
     let mut table: Vec<Step> = cases
         .into_iter()
@@ -96,7 +117,9 @@ async fn add_rejects_provinces_districts_and_abolished_codes(backend: Backend) {
         return;
     };
     let (_, t) = app.app_with_token().await;
-    let bad = ["440000", "440303", "371200", "419000", "810000", "12345", "abcdef", ""];
+    let bad = [
+        "440000", "440303", "371200", "419000", "810000", "12345", "abcdef", "",
+    ];
     let good = ["440300", "419001", "429004", "469001", "659001", "110100"];
     let mut table: Vec<Step> = bad
         .into_iter()
@@ -154,7 +177,11 @@ async fn whole_app_binds_one_city(backend: Backend) {
         &t,
         vec![
             (ADD, whole("440300"), ok_add()),
-            (ADD, whole("440300"), err_add(10001, "当前小程序或页面已绑定该区域")),
+            (
+                ADD,
+                whole("440300"),
+                err_add(10001, "当前小程序或页面已绑定该区域"),
+            ),
             (ADD, whole("130400"), err_add(10001, only_one)),
         ],
     )

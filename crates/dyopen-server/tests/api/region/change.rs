@@ -19,7 +19,12 @@ async fn delete_of_missing_binding_is_refused(backend: Backend) {
     let (_, t) = app.app_with_token().await;
     let missing = err(10001, "待删除的数据不存在");
     let bad_region = err(10001, "参数不合法:region_id参数不合法");
-    steps(&app, &t, vec![(DELETE, delete("440300", "p/a"), missing.clone())]).await;
+    steps(
+        &app,
+        &t,
+        vec![(DELETE, delete("440300", "p/a"), missing.clone())],
+    )
+    .await;
     setup(&app, &t, vec![(ADD, page("440300", "p/a"))]).await;
     steps(
         &app,
@@ -45,7 +50,12 @@ async fn whole_bound_app_treats_path_as_empty(backend: Backend) {
     steps(&app, &t, vec![(MODIFY, change, ok())]).await;
     app.advance(WEEK);
     let t = app.client_token(&mini).await;
-    steps(&app, &t, vec![(DELETE, delete("130400", "another/page"), ok())]).await;
+    steps(
+        &app,
+        &t,
+        vec![(DELETE, delete("130400", "another/page"), ok())],
+    )
+    .await;
 }
 
 async fn modify_checks_origin_and_rejects_same_city(backend: Backend) {
@@ -148,7 +158,12 @@ async fn failed_requests_never_consume_the_window(backend: Backend) {
         ],
     )
     .await;
-    steps(&app, &t, vec![(MODIFY, modify("440300", "440400", "p/a"), ok())]).await;
+    steps(
+        &app,
+        &t,
+        vec![(MODIFY, modify("440300", "440400", "p/a"), ok())],
+    )
+    .await;
 }
 
 async fn data_id_is_stable_across_modify(backend: Backend) {
