@@ -123,68 +123,60 @@ async fn legacy_rejections_follow_the_seed_codes_in_order(backend: Backend) {
         let v = legacy(&app, t, legacy_body(&mini.appid, bad.clone())).await;
         assert_eq!(v, legacy_err(12018, "参数解析失败,请检查参数格式"), "{bad}");
     }
-    // 1: missing fields and hosts, before the token is even looked at.
-    let v = legacy(
-        &app,
-        None,
-        json!({"app_name": "douyin", "expire_time": T0 + HOUR}),
-    )
-    .await;
-    assert_eq!(v, legacy_err(1, "参数填写错误:ma_app_id不能为空"));
-    let v = legacy(
-        &app,
-        None,
-        legacy_body(&mini.appid, json!({"app_name": "toutiao"})),
-    )
-    .await;
-    assert_eq!(v, legacy_err(1, "参数填写错误:app_name不合法"));
-    let v = legacy(
-        &app,
-        None,
-        legacy_body(&mini.appid, json!({"expire_time": null})),
-    )
-    .await;
-    assert_eq!(v, legacy_err(1, "参数填写错误:expire_time不能为空"));
-    // 12024 / 12025: token absent or malformed, expired, or not allowed for the app.
     let body = legacy_body(&mini.appid, json!({}));
-    assert_eq!(
-        legacy(&app, None, body.clone()).await,
-        legacy_err(12024, "access_token错误")
-    );
-    assert_eq!(
-        legacy(&app, Some("08abc"), body.clone()).await,
-        legacy_err(12024, "access_token错误")
-    );
     let other = app.create_app(&["pages/index/index"]).await;
-    let v = legacy(&app, t, legacy_body(&other.appid, json!({}))).await;
-    assert_eq!(v, legacy_err(12025, "access_token过期或无权限"));
-    // 1: path with a query, path not published; both before query and expiry.
-    let v = legacy(
-        &app,
-        t,
-        legacy_body(
-            &mini.appid,
-            json!({"path": "pages/detail/detail?id=1", "query": "x", "expire_time": 1}),
+    let with = |extra: Value| legacy_body(&mini.appid, extra);
+    let out_of_range = |et: i64| {
+        let body = with(json!({"expire_time": et}));
+        (t, body, legacy_err(12019, "到期时间不在范围内"))
+    };
+    let table = [
+        // 1: missing fields and hosts, before the token is even looked at.
+        (
+            None,
+            json!({"app_name": "douyin", "expire_time": T0 + HOUR}),
+            legacy_err(1, "参数填写错误:ma_app_id不能为空"),
         ),
-    )
-    .await;
-    assert_eq!(v, legacy_err(1, "参数填写错误:path不能携带query"));
-    let v = legacy(
-        &app,
-        t,
-        legacy_body(&mini.appid, json!({"path": "pages/nope", "expire_time": 1})),
-    )
-    .await;
-    assert_eq!(v, legacy_err(1, "参数填写错误:path不是已发布的页面"));
-    // 12019: not after now, or beyond 180 days.
-    for et in [T0, T0 - 1, T0 + 180 * 86_400 + 1] {
-        let v = legacy(
-            &app,
+        (
+            None,
+            with(json!({"app_name": "toutiao"})),
+            legacy_err(1, "参数填写错误:app_name不合法"),
+        ),
+        (
+            None,
+            with(json!({"expire_time": null})),
+            legacy_err(1, "参数填写错误:expire_time不能为空"),
+        ),
+        // 12024 / 12025: token absent or malformed, expired, or not allowed for the app.
+        (None, body.clone(), legacy_err(12024, "access_token错误")),
+        (
+            Some("08abc"),
+            body.clone(),
+            legacy_err(12024, "access_token错误"),
+        ),
+        (
             t,
-            legacy_body(&mini.appid, json!({"expire_time": et})),
-        )
-        .await;
-        assert_eq!(v, legacy_err(12019, "到期时间不在范围内"), "{et}");
+            legacy_body(&other.appid, json!({})),
+            legacy_err(12025, "access_token过期或无权限"),
+        ),
+        // 1: path with a query, path not published; both before query and expiry.
+        (
+            t,
+            with(json!({"path": "pages/detail/detail?id=1", "query": "x", "expire_time": 1})),
+            legacy_err(1, "参数填写错误:path不能携带query"),
+        ),
+        (
+            t,
+            with(json!({"path": "pages/nope", "expire_time": 1})),
+            legacy_err(1, "参数填写错误:path不是已发布的页面"),
+        ),
+        // 12019: not after now, or beyond 180 days.
+        out_of_range(T0),
+        out_of_range(T0 - 1),
+        out_of_range(T0 + 180 * 86_400 + 1),
+    ];
+    for (token, body, want) in table {
+        assert_eq!(legacy(&app, token, body.clone()).await, want, "{body}");
     }
     let v = legacy(
         &app,

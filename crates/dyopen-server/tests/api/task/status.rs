@@ -46,41 +46,32 @@ async fn update_status_runs_pauses_and_terminates_for_good(backend: Backend) {
         )
         .await;
     assert_eq!(v["err_no"], 0);
-    for bad in [
-        json!({"task_id": id, "task_status": 4}),
-        json!({"task_id": id}),
-        json!({"task_status": 1}),
-        json!({"task_id": 1.5, "task_status": 1}),
-    ] {
-        let (_, v) = app.post(UPDATE_STATUS, Some(&token), &bad).await;
-        open_err(&v, 28005001, "参数解析失败:");
-    }
-    let (_, v) = app
-        .post(
-            UPDATE_STATUS,
-            Some(&token),
-            &json!({"task_id": "7218760632718443557", "task_status": 1}),
-        )
-        .await;
-    open_err(&v, 28005001, "参数不合法:task_id不存在");
-    let (_, v) = app
-        .post(
-            UPDATE_STATUS,
-            Some(&token),
-            &json!({"task_id": "18446744073709551615", "task_status": 1}),
-        )
-        .await;
-    open_err(&v, 28005001, "参数不合法:task_id不存在");
-    // Another app's task is unknown to this token.
+    // Bad bodies, then task ids that do not exist for this token.
     let (_, other) = app.app_with_token().await;
-    let (_, v) = app
-        .post(
-            UPDATE_STATUS,
-            Some(&other),
-            &json!({"task_id": id, "task_status": 2}),
-        )
-        .await;
-    open_err(&v, 28005001, "参数不合法:task_id不存在");
+    let parse = "参数解析失败:";
+    let unknown = "参数不合法:task_id不存在";
+    let table = [
+        (&token, json!({"task_id": id, "task_status": 4}), parse),
+        (&token, json!({"task_id": id}), parse),
+        (&token, json!({"task_status": 1}), parse),
+        (&token, json!({"task_id": 1.5, "task_status": 1}), parse),
+        (
+            &token,
+            json!({"task_id": "7218760632718443557", "task_status": 1}),
+            unknown,
+        ),
+        (
+            &token,
+            json!({"task_id": "18446744073709551615", "task_status": 1}),
+            unknown,
+        ),
+        // Another app's task is unknown to this token.
+        (&other, json!({"task_id": id, "task_status": 2}), unknown),
+    ];
+    for (token, body, msg) in table {
+        let (_, v) = app.post(UPDATE_STATUS, Some(token), &body).await;
+        open_err(&v, 28005001, msg);
+    }
     // Terminate; then every update is refused and talents answer 5591.
     let (_, v) = app
         .post(
