@@ -2,45 +2,19 @@
 //! on port 0 over a temp SQLite file.
 
 use assert_cmd::Command;
-use dyopen_core::clock::{ManualClock, Timestamp};
-use dyopen_server::{Application, Config};
+use dyopen_testkit::{ThreadApp, ADMIN_TOKEN as ADMIN};
 use serde_json::Value;
-use std::sync::Arc;
-
-const ADMIN: &str = "cli-test-admin";
 
 /// A server on its own runtime thread, plus a scratch directory for the CLI's cwd and config.
 struct Server {
-    url: String,
-    clock: Arc<ManualClock>,
+    app: ThreadApp,
     dir: tempfile::TempDir,
 }
 
 fn server() -> Server {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = Config::new(
-        format!("sqlite://{}", dir.path().join("dyopen.db").display()),
-        ADMIN,
-    );
-    config.emulator = true;
-    let clock = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(1_714_521_600)));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let server_clock = clock.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async move {
-            let app = Application::build_with_clock(config, Some(server_clock))
-                .await
-                .expect("build");
-            tx.send(app.port()).expect("send port");
-            let _ = app.run_until_stopped().await;
-        });
-    });
-    let port = rx.recv().expect("server started");
     Server {
-        url: format!("http://127.0.0.1:{port}"),
-        clock,
-        dir,
+        app: ThreadApp::spawn(),
+        dir: tempfile::tempdir().expect("tempdir"),
     }
 }
 
@@ -59,7 +33,7 @@ impl Server {
         }
         cmd.current_dir(self.dir.path())
             .env("DYOPEN_CONFIG", self.dir.path().join("config.toml"))
-            .env("DYOPEN_URL", &self.url)
+            .env("DYOPEN_URL", &self.app.base_url)
             .env("DYOPEN_ADMIN_TOKEN", ADMIN);
         cmd
     }
@@ -164,7 +138,7 @@ fn region_add_modify_list_delete() {
     assert_eq!(list[0]["city_name"], "深圳市");
     let text = stdout_of(s.app_cmd(&app).args(["region", "list"]));
     assert!(text.contains("广东省 深圳市"), "{text}");
-    s.clock.advance_secs(604_800);
+    s.app.clock.advance_secs(604_800);
     stdout_of(
         s.app_cmd(&app)
             .args(["region", "delete", "--path", "page/test/index", "440300"]),
@@ -222,7 +196,7 @@ fn profiles_supply_settings() {
     let app = s.create_app("pages/index/index");
     let config = format!(
         "default_profile = \"other\"\n[profiles.other]\nurl = \"http://127.0.0.1:1\"\n[profiles.local]\nurl = \"{}\"\nappid = \"{}\"\nsecret = \"{}\"\nadmin_token = \"{ADMIN}\"\n",
-        s.url, app.0, app.1
+        s.app.base_url, app.0, app.1
     );
     std::fs::write(s.dir.path().join("config.toml"), config).expect("write config");
     let mut cmd = s.cmd();
@@ -402,7 +376,7 @@ fn link_create_info_quota_with_a_qr_code() {
     ]));
     let mut lines = text.lines();
     let url = lines.next().expect("url line").to_owned();
-    assert!(url.starts_with(&s.url), "{url}");
+    assert!(url.starts_with(&s.app.base_url), "{url}");
     let qr: Vec<&str> = lines.collect();
     assert!(
         qr.len() > 10 && qr.iter().any(|l| l.contains('▄')),
@@ -419,7 +393,7 @@ fn link_create_info_quota_with_a_qr_code() {
     );
     assert!(legacy["url_link"]
         .as_str()
-        .is_some_and(|u| u.starts_with(&s.url)));
+        .is_some_and(|u| u.starts_with(&s.app.base_url)));
     let quota = json_of(s.app_cmd(&app).args(["link", "quota", "--json"]));
     assert_eq!(
         (

@@ -1,5 +1,6 @@
-//! A real dyopen server on port 0 over a temp SQLite file, plus a counting, fault-injecting proxy
-//! in front of it (for the faults a real server cannot be made to produce on demand).
+//! A real dyopen server from `dyopen-testkit` (port 0, temp SQLite file), the SDK's admin client
+//! on it, plus a counting, fault-injecting proxy in front of it (for the faults a real server
+//! cannot be made to produce on demand).
 
 #![allow(
     dead_code,
@@ -11,25 +12,23 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use dyopen_client::{AdminClient, Client, RetryPolicy};
-use dyopen_core::clock::{ManualClock, Timestamp};
-use dyopen_server::{Application, Config};
+use dyopen_core::clock::ManualClock;
+use dyopen_testkit::{Backend, TestApp};
 use dyopen_wire::admin::CreateAppRequest;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// 2024-05-01T00:00:00Z.
-pub const T0: i64 = 1_714_521_600;
-pub const ADMIN_TOKEN: &str = "sdk-test-admin-token";
+pub use dyopen_testkit::{ADMIN_TOKEN, T0};
 
-/// A running server.
+/// A running server and the SDK's admin client on it.
 pub struct TestServer {
     pub base_url: String,
     pub port: u16,
     pub clock: Arc<ManualClock>,
     pub admin: AdminClient,
-    _dir: tempfile::TempDir,
+    _app: TestApp,
 }
 
 /// An app's credentials.
@@ -41,24 +40,16 @@ pub struct Creds {
 
 impl TestServer {
     pub async fn spawn() -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("dyopen.db").display());
-        let mut config = Config::new(url, ADMIN_TOKEN);
-        config.emulator = true;
-        let clock = Arc::new(ManualClock::frozen_at(Timestamp::from_secs(T0)));
-        let app = Application::build_with_clock(config, Some(clock.clone()))
+        let app = TestApp::spawn(Backend::Sqlite)
             .await
-            .expect("build");
-        let port = app.port();
-        let base_url = format!("http://127.0.0.1:{port}");
-        tokio::spawn(app.run_until_stopped());
-        let admin = AdminClient::new(&base_url, ADMIN_TOKEN).expect("admin client");
+            .expect("SQLite is always available");
+        let admin = AdminClient::new(&app.base_url, ADMIN_TOKEN).expect("admin client");
         Self {
-            base_url,
-            port,
-            clock,
+            base_url: app.base_url.clone(),
+            port: app.port,
+            clock: app.clock.clone(),
             admin,
-            _dir: dir,
+            _app: app,
         }
     }
 

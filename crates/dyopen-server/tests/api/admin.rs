@@ -1,6 +1,6 @@
 //! Admin API (SPEC §3, §7) and the emulator clock.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 

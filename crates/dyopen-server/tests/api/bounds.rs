@@ -2,7 +2,6 @@
 //! at most 1 000 published pages, dead tokens told from unknown ones up to the retention limit,
 //! and the emulator clock's range.
 
-use crate::helpers::*;
 use dyopen_core::app::{MAX_APP_NAME_CHARS, MAX_PUBLISHED_PAGES};
 use dyopen_core::clock::{MAX_SETTABLE_SECS, MIN_SETTABLE_SECS};
 use dyopen_core::task::{
@@ -11,6 +10,7 @@ use dyopen_core::task::{
     MAX_TASK_TAGS, MAX_TASK_TAG_CHARS, MAX_VIDEO_ID_CHARS,
 };
 use dyopen_core::token::DEAD_TOKENS_KEPT;
+use dyopen_testkit::*;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 

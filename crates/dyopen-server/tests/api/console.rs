@@ -3,9 +3,9 @@
 //! the admin token with counters that move, and the console's refusals without a session or a
 //! CSRF token.
 
-use crate::helpers::{Backend, TestApp, ADMIN_TOKEN, T0};
 use dyopen_core::app::AppId;
 use dyopen_core::link::LinkCode;
+use dyopen_testkit::{backend_tests, Backend, TestApp, ADMIN_TOKEN, T0};
 use serde_json::json;
 
 async fn link(app: &TestApp, token: &str, appid: &str, hours: i64) -> String {

@@ -2,10 +2,10 @@
 //! answer 5xx or anything but JSON. The endpoints come from `/openapi.json`, so new routes are
 //! covered automatically.
 
-use crate::helpers::*;
 use axum::body::Body;
 use axum::http::Request;
 use dyopen_server::startup::app_service;
+use dyopen_testkit::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -120,12 +120,7 @@ fn no_body_makes_an_open_api_fail_with_5xx() {
             })
             .map(|(p, _)| p.clone())
             .collect();
-        let built = dyopen_server::Application::build_with_clock(
-            app.config.clone(),
-            Some(app.clock.clone()),
-        )
-        .await
-        .unwrap();
+        let built = app.build_instance().await;
         let service = app_service(built.state().clone());
         (app, service, paths, token)
     });

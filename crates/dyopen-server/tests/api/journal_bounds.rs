@@ -2,7 +2,7 @@
 //! JSON, cut ones as text marked truncated), `journal_bytes` in all, oversized bodies refused in
 //! the route's dialect without being buffered, and secrets masked by their decoded names.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::{json, Value};
 
 const ADD: &str = "/api/product/v1/app_region_add/";

@@ -2,7 +2,7 @@
 //! visit flush is exact across many codes and two instances, and a link batch whose COMMIT
 //! answer is lost (a TCP proxy between the server and PostgreSQL drops it) is written once.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use futures::StreamExt;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -241,19 +241,8 @@ async fn pump(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_batch_whose_commit_answer_is_lost_is_written_once() {
-    let Ok(base) = std::env::var("DYOPEN_TEST_PG_URL") else {
-        assert_ne!(
-            std::env::var("DYOPEN_REQUIRE_PG").as_deref(),
-            Ok("1"),
-            "DYOPEN_REQUIRE_PG=1 but DYOPEN_TEST_PG_URL is not set"
-        );
-        {
-            // Straight to stderr: the harness captures print macros, and a skip must show.
-            let _ = std::io::Write::write_fmt(
-                &mut std::io::stderr(),
-                format_args!("skipped: DYOPEN_TEST_PG_URL is not set, PostgreSQL case not run\n"),
-            );
-        };
+    let Some(base) = skip_unless_set("DYOPEN_TEST_PG_URL", "DYOPEN_REQUIRE_PG", "PostgreSQL case")
+    else {
         return;
     };
     // postgres://user@host:port/db…: the proxy stands in for host:port.

@@ -1,8 +1,6 @@
 //! Integration tests of the server over real HTTP, one binary. Every backend-dependent test
-//! runs on SQLite and, when `DYOPEN_TEST_PG_URL` is set, on PostgreSQL (`backend_tests!`).
-
-#[macro_use]
-mod helpers;
+//! runs on SQLite and, when `DYOPEN_TEST_PG_URL` is set, on PostgreSQL (`backend_tests!`); the
+//! server, its database and the request helpers come from `dyopen-testkit`.
 
 mod admin;
 mod bounds;

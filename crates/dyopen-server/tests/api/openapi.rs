@@ -1,7 +1,7 @@
 //! `/openapi.json` describes every route: each documented operation is routed (not the 404/405
 //! fallback), and every `.route("…")` registered in the server's source is documented.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;

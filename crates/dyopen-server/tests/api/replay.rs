@@ -2,8 +2,8 @@
 //! log id, then the emulator answers; token endpoints never replay; a fault wins; a reset
 //! rewinds; the journal marks replayed answers.
 
-use crate::helpers::*;
 use dyopen_server::emulator::Replay;
+use dyopen_testkit::*;
 use dyopen_wire::recording::{Body, Exchange, RecordedRequest, RecordedResponse};
 use serde_json::{json, Value};
 use std::path::Path;

@@ -2,7 +2,6 @@
 //! SQL (identical to core's reference filter and order), token retention, region history pruning
 //! and apps with 1 000 pages.
 
-use crate::helpers::*;
 use dyopen_core::app::{App, AppId, AppSecret, AppStatus, PublishedPages, MAX_PUBLISHED_PAGES};
 use dyopen_core::clock::Timestamp;
 use dyopen_core::region::{AddBinding, DeleteBinding, ModifyBinding, CHANGE_WINDOW_SECS};
@@ -12,6 +11,7 @@ use dyopen_core::task::{
 };
 use dyopen_core::token::{hash_token, NewToken, TokenKind, DEAD_TOKENS_KEPT};
 use dyopen_store::{SqlStore, StoreOptions};
+use dyopen_testkit::*;
 
 backend_tests!(
     task_pages_come_from_sql_and_equal_the_reference_selection,

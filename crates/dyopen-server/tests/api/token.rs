@@ -1,7 +1,7 @@
 //! Token endpoints (SPEC §3): envelopes, error codes, expiry, grace of the previous token,
 //! revocation on secret rotation.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::json;
 
 const V2: &str = "/api/apps/v2/token";

@@ -1,7 +1,7 @@
 //! Wire conventions (SPEC §2): routing tolerance, chunked bodies, header case, log ids, body
 //! limits, bad input answered in each endpoint's dialect, 404/405 JSON.
 
-use crate::helpers::*;
+use dyopen_testkit::*;
 use serde_json::{json, Value};
 
 /// Each open endpoint with the parameter-error answer of its dialect (log ids redacted).

@@ -18,21 +18,11 @@ struct PgSchema {
 
 impl PgSchema {
     fn new() -> Option<Self> {
-        let Ok(base) = std::env::var("DYOPEN_TEST_PG_URL") else {
-            assert_ne!(
-                std::env::var("DYOPEN_REQUIRE_PG").as_deref(),
-                Ok("1"),
-                "DYOPEN_REQUIRE_PG=1 but DYOPEN_TEST_PG_URL is not set"
-            );
-            {
-                // Straight to stderr: the harness captures print macros, and a skip must show.
-                let _ = std::io::Write::write_fmt(
-                    &mut std::io::stderr(),
-                    format_args!("skipped: DYOPEN_TEST_PG_URL is not set\n"),
-                );
-            };
-            return None;
-        };
+        let base = dyopen_testkit::skip_unless_set(
+            "DYOPEN_TEST_PG_URL",
+            "DYOPEN_REQUIRE_PG",
+            "PostgreSQL case",
+        )?;
         let (url, schema) = runtime()
             .block_on(dyopen_store::testing::create_pg_schema(&base))
             .expect("create schema");

@@ -1,121 +1,33 @@
-//! `TestApp`: a real server on an ephemeral port over a fresh database (a temp SQLite file or a
-//! PostgreSQL schema of its own), with a frozen, hand-moved clock and typed request helpers.
+//! `TestApp`: a real server in-process on an ephemeral port over a fresh database, with a frozen,
+//! hand-moved clock, raw request helpers and typed ones that assert the status and deserialise.
 
-#![allow(
-    dead_code,
-    reason = "each test module uses a different subset of the helpers"
-)]
-
+use crate::backend::{skip_unless_set, Backend, TestDb};
 use dyopen_core::clock::{Clock, ManualClock, Timestamp};
 use dyopen_server::{Application, Config};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use std::future::Future;
+use std::panic::Location;
 use std::sync::Arc;
 
 /// 2024-05-01T00:00:00Z: where every test's clock starts.
 pub const T0: i64 = 1_714_521_600;
-/// The admin token of test servers.
+/// The admin token of test servers (16 characters: accepted on any address).
 pub const ADMIN_TOKEN: &str = "test-admin-token";
-
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Generates `<name>::sqlite` and `<name>::postgres` tests from `async fn name(Backend)`.
-macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name($crate::helpers::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
-/// A fresh database; dropped with the test.
-pub struct TestDb {
-    pub url: String,
-    pub backend: Backend,
-    _dir: Option<tempfile::TempDir>,
-    pg: Option<(String, String)>,
-}
-
-impl TestDb {
-    /// A temp SQLite file, or a new PostgreSQL schema; `None` (test skipped) when PostgreSQL is
-    /// not configured, unless `DYOPEN_REQUIRE_PG=1`.
-    pub async fn new(backend: Backend) -> Option<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("tempdir");
-                let url = format!("sqlite://{}", dir.path().join("dyopen.db").display());
-                Some(Self {
-                    url,
-                    backend,
-                    _dir: Some(dir),
-                    pg: None,
-                })
-            }
-            Backend::Postgres => {
-                let Ok(base) = std::env::var("DYOPEN_TEST_PG_URL") else {
-                    if std::env::var("DYOPEN_REQUIRE_PG").as_deref() == Ok("1") {
-                        panic!("DYOPEN_REQUIRE_PG=1 but DYOPEN_TEST_PG_URL is not set");
-                    }
-                    {
-                        // Straight to stderr: the harness captures print macros, and a skip must show.
-                        let _ = std::io::Write::write_fmt(
-                            &mut std::io::stderr(),
-                            format_args!(
-                                "skipped: DYOPEN_TEST_PG_URL is not set, PostgreSQL case not run\n"
-                            ),
-                        );
-                    };
-                    return None;
-                };
-                let (url, schema) = dyopen_store::testing::create_pg_schema(&base)
-                    .await
-                    .expect("create test schema");
-                Some(Self {
-                    url,
-                    backend,
-                    _dir: None,
-                    pg: Some((base, schema)),
-                })
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((base, schema)) = self.pg.take() {
-            // Drop runs outside async context: use a thread with its own runtime.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                let _ = rt.block_on(dyopen_store::testing::drop_pg_schema(&base, &schema));
-            })
-            .join();
-        }
-    }
-}
 
 /// A running server plus what tests need to talk to it.
 pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// Its port.
+    pub port: u16,
+    /// A client that does not follow redirects.
     pub http: reqwest::Client,
+    /// The server's clock, frozen at [`T0`] until a test moves it.
     pub clock: Arc<ManualClock>,
+    /// Its database.
     pub db: Arc<TestDb>,
+    /// The config it was built with.
     pub config: Config,
     /// `http://…` of the `--metrics-listen` listener, when the config set one.
     pub metrics_url: Option<String>,
@@ -127,7 +39,9 @@ pub struct TestApp {
 /// A registered app with its credentials.
 #[derive(Debug, Clone)]
 pub struct TestMiniApp {
+    /// Its appid.
     pub appid: String,
+    /// Its secret.
     pub secret: String,
 }
 
@@ -147,31 +61,9 @@ impl TestApp {
         Some(Self::start(config, db, clock).await)
     }
 
-    async fn start(config: Config, db: Arc<TestDb>, clock: Arc<ManualClock>) -> Self {
-        let app = Application::build_with_clock(config.clone(), Some(clock.clone()))
-            .await
-            .expect("build app");
-        let base_url = format!("http://127.0.0.1:{}", app.port());
-        let metrics_url = app.metrics_addr().map(|a| format!("http://{a}"));
-        let state = app.state().clone();
-        tokio::spawn(app.run_until_stopped());
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self {
-            base_url,
-            http,
-            clock,
-            db,
-            config,
-            metrics_url,
-            state,
-        }
-    }
-
     /// A server whose qps limiter uses Redis (`DYOPEN_TEST_REDIS_URL`) under a key prefix of its
-    /// own; `None` (test skipped, with a message) when Redis or the backend is not configured.
+    /// own; `None` (test skipped, with a message) when Redis or the backend is not configured,
+    /// unless `DYOPEN_REQUIRE_REDIS=1`.
     pub async fn spawn_with_redis(backend: Backend) -> Option<Self> {
         Self::spawn_with_redis_adjusted(backend, |_| {}).await
     }
@@ -181,19 +73,11 @@ impl TestApp {
         backend: Backend,
         adjust: impl FnOnce(&mut Config),
     ) -> Option<Self> {
-        let Ok(url) = std::env::var("DYOPEN_TEST_REDIS_URL") else {
-            assert!(
-                std::env::var("DYOPEN_REQUIRE_REDIS").as_deref() != Ok("1"),
-                "DYOPEN_REQUIRE_REDIS=1 but DYOPEN_TEST_REDIS_URL is not set"
-            );
-            // Straight to stderr, so the skip shows in the run's output (not captured).
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: DYOPEN_TEST_REDIS_URL is not set, Redis case not run"
-            );
-            return None;
-        };
+        let url = skip_unless_set(
+            "DYOPEN_TEST_REDIS_URL",
+            "DYOPEN_REQUIRE_REDIS",
+            "Redis case",
+        )?;
         let prefix = format!("dyopen-test-{:016x}:", rand::random::<u64>());
         Self::spawn_with(backend, move |c| {
             c.redis_url = Some(url);
@@ -203,7 +87,40 @@ impl TestApp {
         .await
     }
 
-    /// Another instance on the same database and clock (several instances behind a balancer).
+    async fn start(config: Config, db: Arc<TestDb>, clock: Arc<ManualClock>) -> Self {
+        let app = Application::build_with_clock(config.clone(), Some(clock.clone()))
+            .await
+            .expect("build app");
+        let port = app.port();
+        let metrics_url = app.metrics_addr().map(|a| format!("http://{a}"));
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base_url: format!("http://127.0.0.1:{port}"),
+            port,
+            http,
+            clock,
+            db,
+            config,
+            metrics_url,
+            state,
+        }
+    }
+
+    /// Another instance on the same database, config and clock, built but not yet serving (for
+    /// tests that drive or stop it themselves).
+    pub async fn build_instance(&self) -> Application {
+        Application::build_with_clock(self.config.clone(), Some(self.clock.clone()))
+            .await
+            .expect("build app")
+    }
+
+    /// Another running instance on the same database and clock (several instances behind a
+    /// balancer).
     pub async fn second_instance(&self) -> Self {
         Self::start(self.config.clone(), self.db.clone(), self.clock.clone()).await
     }
@@ -255,7 +172,7 @@ impl TestApp {
         )
     }
 
-    /// An admin API call.
+    /// An admin API call; an empty answer is `Value::Null`.
     pub async fn admin(
         &self,
         method: reqwest::Method,
@@ -282,19 +199,56 @@ impl TestApp {
         )
     }
 
+    /// [`TestApp::post`] that asserts the answer's HTTP status is `status` and deserialises its
+    /// body as `T`; a failure names the caller's line.
+    #[track_caller]
+    pub fn call<'a, T: DeserializeOwned>(
+        &'a self,
+        path: &'a str,
+        token: Option<&'a str>,
+        body: &'a Value,
+        status: u16,
+    ) -> impl Future<Output = T> + 'a {
+        let at = Location::caller();
+        async move {
+            let (got, v) = self.post(path, token, body).await;
+            assert_eq!(got, status, "{at}: POST {path} {body}: {v}");
+            decode(at, &format!("POST {path}"), v)
+        }
+    }
+
+    /// [`TestApp::admin`] that asserts the answer's HTTP status is `status` and deserialises its
+    /// body (`Value::Null` when empty) as `T`; a failure names the caller's line.
+    #[track_caller]
+    pub fn admin_call<'a, T: DeserializeOwned>(
+        &'a self,
+        method: reqwest::Method,
+        path: &'a str,
+        body: Option<Value>,
+        status: u16,
+    ) -> impl Future<Output = T> + 'a {
+        let at = Location::caller();
+        async move {
+            let what = format!("{method} /admin/v1{path}");
+            let (got, v) = self.admin(method, path, body).await;
+            assert_eq!(got, status, "{at}: {what}: {v}");
+            decode(at, &what, v)
+        }
+    }
+
     /// Creates an app with `pages`.
     pub async fn create_app(&self, pages: &[&str]) -> TestMiniApp {
-        let (status, body) = self
-            .admin(
+        let body: Value = self
+            .admin_call(
                 reqwest::Method::POST,
                 "/apps",
                 Some(json!({"name": "test app", "pages": pages})),
+                201,
             )
             .await;
-        assert_eq!(status, 201, "{body}");
         TestMiniApp {
-            appid: body["appid"].as_str().unwrap().into(),
-            secret: body["secret"].as_str().unwrap().into(),
+            appid: body["appid"].as_str().expect("appid").into(),
+            secret: body["secret"].as_str().expect("secret").into(),
         }
     }
 
@@ -328,6 +282,12 @@ impl TestApp {
         let token = self.client_token(&app).await;
         (app, token)
     }
+}
+
+/// `v` as `T`, or a panic naming the caller's line and the request.
+fn decode<T: DeserializeOwned>(at: &Location<'_>, what: &str, v: Value) -> T {
+    serde_json::from_value(v.clone())
+        .unwrap_or_else(|e| panic!("{at}: {what}: cannot decode the answer: {e}: {v}"))
 }
 
 /// Replaces the volatile fields of an envelope (log ids, data ids) for snapshots.
