@@ -138,7 +138,7 @@ fn a_retry_that_finds_the_receipt_answers_with_the_attempt_in_doubt() {
     let fail = |past_receipt, in_doubt| Attempt::Failed {
         past_receipt,
         in_doubt,
-        error: StoreError::Backend("cut".into()),
+        error: crate::Error::Other("cut".into()),
     };
     // COMMIT's answer lost, then the retry finds the receipt: the first attempt's links.
     let out = settle(vec![
