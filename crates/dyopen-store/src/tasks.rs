@@ -113,7 +113,7 @@ async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Tale
 }
 
 /// The task's talents among `douyin_ids` (at most ten) and how many it has in all, in one query:
-/// a call reads the rows it names, not the task's two hundred.
+/// a call reads the rows it names, not the task's `MAX_TALENTS_PER_TASK`.
 async fn load_named_talents(
     conn: &mut AnyConnection,
     task_id: i64,

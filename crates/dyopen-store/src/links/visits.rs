@@ -4,7 +4,8 @@
 //! and before anything reads totals or buckets) folds the rows into each link's total and its
 //! daily bucket (SPEC §10): their counts summed per (code, day), a fixed number of statements per
 //! [`CODES_PER_STATEMENT`] counts, codes in sorted order (on PostgreSQL the link rows locked in
-//! that order first, so two instances cannot deadlock), buckets past 90 days pruned, the folded
+//! that order first, so two instances cannot deadlock), buckets older than core's
+//! `VISIT_DAYS_KEPT` pruned ([`buckets_kept_from`]), the folded
 //! rows deleted, all in one transaction. A flush is idempotent per flush id (its write receipt,
 //! [`super::receipts`]), settling by construction, so neither counts twice.
 
