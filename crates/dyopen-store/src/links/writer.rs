@@ -99,9 +99,10 @@ async fn run_writer(
                 results
             }
             Outcome::NotCommitted(e) | Outcome::Unknown(e) => {
-                tracing::error!(error = %e, "link batch failed after retries");
+                let cause = StoreError::from(e);
+                tracing::error!(error = %cause, "link batch failed after retries");
                 // Every job's answer holds the one cause.
-                let cause = Arc::new(StoreError::from(e));
+                let cause = Arc::new(cause);
                 jobs.iter()
                     .map(|_| {
                         Err(LinkError::GenerateFailed(StoreError::Backend(Box::new(
