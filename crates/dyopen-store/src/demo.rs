@@ -1,28 +1,38 @@
 //! The demo app record (one row).
 
-use crate::{backend_err, SqlStore};
+use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::{AppId, AppSecret};
 use dyopen_core::store::{DemoApp, DemoStore};
 use dyopen_core::StoreError;
-use sqlx::Row;
+
+/// The `demo_app` row.
+#[derive(sqlx::FromRow)]
+struct DemoRow {
+    appid: String,
+    secret: String,
+}
+
+impl TryFrom<DemoRow> for DemoApp {
+    type Error = Error;
+    fn try_from(r: DemoRow) -> Result<Self, Error> {
+        Ok(DemoApp {
+            appid: AppId::parse(&r.appid)
+                .map_err(|_| Error::Corrupt("corrupt demo_app row: appid"))?,
+            secret: AppSecret::presented(&r.secret),
+        })
+    }
+}
 
 #[async_trait]
 impl DemoStore for SqlStore {
     async fn demo_app(&self) -> Result<Option<DemoApp>, StoreError> {
-        let row = sqlx::query("SELECT appid, secret FROM demo_app WHERE singleton = 1")
-            .fetch_optional(&self.write)
-            .await
-            .map_err(backend_err)?;
-        let Some(row) = row else { return Ok(None) };
-        let appid: String = row.try_get("appid").map_err(backend_err)?;
-        let secret: String = row.try_get("secret").map_err(backend_err)?;
-        let appid = AppId::parse(&appid)
-            .map_err(|_| StoreError::Backend("corrupt demo_app row: appid".into()))?;
-        Ok(Some(DemoApp {
-            appid,
-            secret: AppSecret::presented(&secret),
-        }))
+        let row: Option<DemoRow> =
+            sqlx::query_as("SELECT appid, secret FROM demo_app WHERE singleton = 1")
+                .fetch_optional(&self.write)
+                .await
+                .map_err(Error::from)?;
+        Ok(row.map(DemoApp::try_from).transpose()?)
     }
 
     async fn set_demo_app(&self, demo: &DemoApp) -> Result<(), StoreError> {
@@ -34,7 +44,7 @@ impl DemoStore for SqlStore {
         .bind(demo.secret.expose())
         .execute(&self.write)
         .await
-        .map_err(backend_err)?;
+        .map_err(Error::from)?;
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 
 mod apps;
 mod demo;
+mod error;
 mod links;
 mod read_cache;
 mod regions;
@@ -19,6 +20,7 @@ mod task_search;
 mod tasks;
 
 use dyopen_core::StoreError;
+use error::Error;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 use std::str::FromStr;
@@ -41,10 +43,11 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres)
         } else {
-            Err(StoreError::Backend(format!(
+            Err(Error::Other(format!(
                 "unsupported database URL (want sqlite:// or postgres://): {}",
                 dyopen_core::redact::redact_url(url)
-            )))
+            ))
+            .into())
         }
     }
 }
@@ -117,16 +120,6 @@ pub struct SqlStore {
     cache: std::sync::Arc<read_cache::ReadCache>,
 }
 
-pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
-    if let Some(db) = e.as_database_error() {
-        if db.is_unique_violation() || db.is_foreign_key_violation() {
-            return StoreError::Conflict(db.message().to_owned());
-        }
-    }
-    tracing::error!(error = %e, "database error");
-    StoreError::Backend(e.to_string())
-}
-
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -143,8 +136,12 @@ fn sqlite_url(url: &str) -> String {
 impl SqlStore {
     /// Connects and runs the migrations.
     pub async fn connect(opts: &StoreOptions) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
         let backend = Backend::of_url(&opts.url)?;
+        Ok(Self::open(backend, opts).await?)
+    }
+
+    async fn open(backend: Backend, opts: &StoreOptions) -> Result<Self, Error> {
+        sqlx::any::install_default_drivers();
         let store = match backend {
             Backend::Sqlite => {
                 let url = sqlite_url(&opts.url);
@@ -169,19 +166,12 @@ impl SqlStore {
                             })
                         })
                 };
-                let options = AnyConnectOptions::from_str(&url).map_err(backend_err)?;
-                let write = pool(1)
-                    .connect_with(options.clone())
-                    .await
-                    .map_err(backend_err)?;
-                SQLITE_MIGRATOR
-                    .run(&write)
-                    .await
-                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                let options = AnyConnectOptions::from_str(&url)?;
+                let write = pool(1).connect_with(options.clone()).await?;
+                SQLITE_MIGRATOR.run(&write).await?;
                 let read = pool(opts.max_connections.max(1))
                     .connect_with(options)
-                    .await
-                    .map_err(backend_err)?;
+                    .await?;
                 Self {
                     backend,
                     link_writer: links::spawn_writer(
@@ -200,20 +190,17 @@ impl SqlStore {
                     .acquire_timeout(opts.acquire_timeout)
                     .after_release(close_if_in_transaction)
                     .connect(&opts.url)
-                    .await
-                    .map_err(backend_err)?;
+                    .await?;
                 // Several instances may start at once: serialise their migrations.
-                let mut conn = pool.acquire().await.map_err(backend_err)?;
+                let mut conn = pool.acquire().await?;
                 sqlx::query("SELECT pg_advisory_lock(7317001)")
                     .execute(&mut *conn)
-                    .await
-                    .map_err(backend_err)?;
+                    .await?;
                 let migrated = POSTGRES_MIGRATOR.run(&mut *conn).await;
                 sqlx::query("SELECT pg_advisory_unlock(7317001)")
                     .execute(&mut *conn)
-                    .await
-                    .map_err(backend_err)?;
-                migrated.map_err(|e| StoreError::Backend(e.to_string()))?;
+                    .await?;
+                migrated?;
                 drop(conn);
                 Self {
                     backend,
@@ -258,9 +245,8 @@ impl SqlStore {
 
     /// Empties every table but the migrations' own and the console's sessions (a reset from the
     /// console keeps its operator logged in), whatever tables later migrations add.
-    pub(crate) async fn wipe(&self) -> Result<(), StoreError> {
-        use sqlx::Row;
-        let mut conn = self.write.acquire().await.map_err(backend_err)?;
+    pub(crate) async fn wipe(&self) -> Result<(), Error> {
+        let mut conn = self.write.acquire().await?;
         let list = match self.backend {
             Backend::Sqlite => {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlx_migrations', 'console_sessions')"
@@ -269,45 +255,33 @@ impl SqlStore {
                 "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('_sqlx_migrations', 'console_sessions')"
             }
         };
-        let names: Vec<String> = sqlx::query(list)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend_err)?
-            .iter()
-            .map(|r| r.try_get::<String, _>("name"))
-            .collect::<Result<_, _>>()
-            .map_err(backend_err)?;
+        let names: Vec<String> = sqlx::query_scalar(list).fetch_all(&mut *conn).await?;
         if names.is_empty() {
             return Ok(());
         }
         match self.backend {
             Backend::Postgres => {
                 let sql = format!("TRUNCATE {} CASCADE", names.join(", "));
-                sqlx::query(&sql)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(backend_err)?;
+                sqlx::query(&sql).execute(&mut *conn).await?;
             }
             Backend::Sqlite => {
                 // Foreign keys can only be switched off outside a transaction.
                 sqlx::query("PRAGMA foreign_keys = OFF")
                     .execute(&mut *conn)
-                    .await
-                    .map_err(backend_err)?;
+                    .await?;
                 let mut result = Ok(());
                 for name in &names {
                     if let Err(e) = sqlx::query(&format!("DELETE FROM \"{name}\""))
                         .execute(&mut *conn)
                         .await
                     {
-                        result = Err(backend_err(e));
+                        result = Err(e);
                         break;
                     }
                 }
                 sqlx::query("PRAGMA foreign_keys = ON")
                     .execute(&mut *conn)
-                    .await
-                    .map_err(backend_err)?;
+                    .await?;
                 result?;
             }
         }
@@ -315,7 +289,7 @@ impl SqlStore {
     }
 
     /// Begins a write transaction on the writer pool.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, Error> {
         begin_write(self.backend, &self.write).await
     }
 
@@ -324,7 +298,7 @@ impl SqlStore {
         &self,
         tx: &mut Transaction<'static, Any>,
         appid: &str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<bool, Error> {
         lock_app_row(self.backend, tx, appid).await
     }
 }
@@ -360,12 +334,11 @@ fn close_if_in_transaction(
 pub(crate) async fn begin_write(
     backend: Backend,
     pool: &AnyPool,
-) -> Result<Transaction<'static, Any>, StoreError> {
-    match backend {
+) -> Result<Transaction<'static, Any>, Error> {
+    Ok(match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => pool.begin().await,
-    }
-    .map_err(backend_err)
+    }?)
 }
 
 /// Locks an app's row for the rest of `tx` (PostgreSQL `FOR UPDATE`; SQLite's single writer
@@ -374,7 +347,7 @@ pub(crate) async fn lock_app_row(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
     appid: &str,
-) -> Result<bool, StoreError> {
+) -> Result<bool, Error> {
     let sql = match backend {
         Backend::Postgres => "SELECT appid FROM apps WHERE appid = $1 FOR UPDATE",
         Backend::Sqlite => "SELECT appid FROM apps WHERE appid = $1",
@@ -382,8 +355,7 @@ pub(crate) async fn lock_app_row(
     let row = sqlx::query(sql)
         .bind(appid)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+        .await?;
     Ok(row.is_some())
 }
 

@@ -1,6 +1,6 @@
 //! City bindings: load the app's [`RegionState`] under the app lock, let core decide, apply.
 
-use crate::{backend_err, SqlStore};
+use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::app::PagePath;
@@ -11,72 +11,80 @@ use dyopen_core::region::{
     RegionState, TargetChange,
 };
 use dyopen_core::store::RegionStore;
-use dyopen_core::StoreError;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
 
-async fn load_bindings(conn: &mut AnyConnection, appid: &str) -> Result<Vec<Binding>, StoreError> {
-    let rows = sqlx::query(
+/// A `region_bindings` row.
+#[derive(sqlx::FromRow)]
+struct BindingRow {
+    data_id: i64,
+    path: String,
+    region_id: String,
+    created_at: i64,
+    modified_at: i64,
+}
+
+impl From<BindingRow> for Binding {
+    fn from(r: BindingRow) -> Self {
+        Binding {
+            data_id: r.data_id,
+            path: r.path,
+            region_id: r.region_id,
+            created_at: r.created_at,
+            modified_at: r.modified_at,
+        }
+    }
+}
+
+/// A `region_changes` row.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    path: String,
+    changed_at: i64,
+}
+
+impl From<ChangeRow> for TargetChange {
+    fn from(r: ChangeRow) -> Self {
+        TargetChange {
+            path: r.path,
+            changed_at: r.changed_at,
+        }
+    }
+}
+
+async fn load_bindings(conn: &mut AnyConnection, appid: &str) -> Result<Vec<Binding>, Error> {
+    let rows: Vec<BindingRow> = sqlx::query_as(
         "SELECT data_id, path, region_id, created_at, modified_at FROM region_bindings WHERE appid = $1 ORDER BY created_at, data_id",
     )
     .bind(appid)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(backend_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(Binding {
-                data_id: r.try_get("data_id")?,
-                path: r.try_get("path")?,
-                region_id: r.try_get("region_id")?,
-                created_at: r.try_get("created_at")?,
-                modified_at: r.try_get("modified_at")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(backend_err)
+    .await?;
+    Ok(rows.into_iter().map(Binding::from).collect())
 }
 
-fn changes_from(rows: &[AnyRow]) -> Result<Vec<TargetChange>, StoreError> {
-    rows.iter()
-        .map(|r| {
-            Ok(TargetChange {
-                path: r.try_get("path")?,
-                changed_at: r.try_get("changed_at")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(backend_err)
-}
-
-/// The last change of one target (what the 7-day throttle of a write needs), if any.
+/// The last change of one target (what the throttle of a write, `CHANGE_WINDOW_SECS`, needs), if
+/// any.
 async fn load_change(
     conn: &mut AnyConnection,
     appid: &str,
     path: &str,
-) -> Result<Vec<TargetChange>, StoreError> {
-    let rows =
-        sqlx::query("SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path = $2")
-            .bind(appid)
-            .bind(path)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend_err)?;
-    changes_from(&rows)
+) -> Result<Vec<TargetChange>, Error> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path = $2",
+    )
+    .bind(appid)
+    .bind(path)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(TargetChange::from).collect())
 }
 
 /// Deletes the app's changes that no longer throttle anything (`region::history_horizon`).
-async fn prune_changes(
-    conn: &mut AnyConnection,
-    appid: &str,
-    now: Timestamp,
-) -> Result<(), StoreError> {
+async fn prune_changes(conn: &mut AnyConnection, appid: &str, now: Timestamp) -> Result<(), Error> {
     sqlx::query("DELETE FROM region_changes WHERE appid = $1 AND changed_at <= $2")
         .bind(appid)
         .bind(history_horizon(now))
         .execute(&mut *conn)
-        .await
-        .map_err(backend_err)?;
+        .await?;
     Ok(())
 }
 
@@ -93,7 +101,7 @@ impl SqlStore {
     ) -> Result<Binding, CityError> {
         let mut tx = self.begin().await?;
         if !self.lock_app(&mut tx, appid.as_str()).await? {
-            return Err(StoreError::Conflict(format!("no app {appid}")).into());
+            return Err(Error::Conflict(format!("no app {appid}")).into());
         }
         prune_changes(&mut tx, appid.as_str(), now).await?;
         let mut state = RegionState {
@@ -125,7 +133,7 @@ impl SqlStore {
                 .bind(t)
                 .execute(&mut *tx)
                 .await
-                .map_err(backend_err)?;
+                .map_err(Error::from)?;
                 b
             }
             Effect::Delete { data_id, path } => {
@@ -134,12 +142,12 @@ impl SqlStore {
                     .iter()
                     .find(|b| b.data_id == data_id)
                     .cloned()
-                    .ok_or_else(|| StoreError::Backend("binding vanished".into()))?;
+                    .ok_or_else(|| Error::Other("binding vanished".into()))?;
                 sqlx::query("DELETE FROM region_bindings WHERE data_id = $1")
                     .bind(data_id)
                     .execute(&mut *tx)
                     .await
-                    .map_err(backend_err)?;
+                    .map_err(Error::from)?;
                 record_change(&mut tx, app, &path, t).await?;
                 b.modified_at = t;
                 b
@@ -154,21 +162,21 @@ impl SqlStore {
                     .iter()
                     .find(|b| b.data_id == data_id)
                     .cloned()
-                    .ok_or_else(|| StoreError::Backend("binding vanished".into()))?;
+                    .ok_or_else(|| Error::Other("binding vanished".into()))?;
                 sqlx::query("UPDATE region_bindings SET region_id = $2, modified_at = $3 WHERE data_id = $1")
                     .bind(data_id)
                     .bind(&region_id)
                     .bind(t)
                     .execute(&mut *tx)
                     .await
-                    .map_err(backend_err)?;
+                    .map_err(Error::from)?;
                 record_change(&mut tx, app, &path, t).await?;
                 b.region_id = region_id;
                 b.modified_at = t;
                 b
             }
         };
-        tx.commit().await.map_err(backend_err)?;
+        tx.commit().await.map_err(Error::from)?;
         Ok(binding)
     }
 }
@@ -178,7 +186,7 @@ async fn record_change(
     appid: &str,
     path: &str,
     t: i64,
-) -> Result<(), StoreError> {
+) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO region_changes (appid, path, changed_at) VALUES ($1, $2, $3) ON CONFLICT (appid, path) DO UPDATE SET changed_at = excluded.changed_at",
     )
@@ -186,8 +194,7 @@ async fn record_change(
     .bind(path)
     .bind(t)
     .execute(&mut **tx)
-    .await
-    .map_err(backend_err)?;
+    .await?;
     Ok(())
 }
 
@@ -230,19 +237,22 @@ impl RegionStore for SqlStore {
     }
 
     async fn region_state(&self, appid: &AppId) -> Result<RegionState, CityError> {
-        let mut conn = self.read.acquire().await.map_err(backend_err)?;
-        let bindings = load_bindings(&mut conn, appid.as_str()).await?;
-        // Only the bound targets' changes: the history of unbound paths is not listed.
-        let rows = sqlx::query(
-            "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path IN (SELECT path FROM region_bindings WHERE appid = $1)",
-        )
-        .bind(appid.as_str())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(backend_err)?;
-        Ok(RegionState {
-            bindings,
-            changes: changes_from(&rows)?,
-        })
+        Ok(region_state(self, appid).await?)
     }
+}
+
+async fn region_state(store: &SqlStore, appid: &AppId) -> Result<RegionState, Error> {
+    let mut conn = store.read.acquire().await?;
+    let bindings = load_bindings(&mut conn, appid.as_str()).await?;
+    // Only the bound targets' changes: the history of unbound paths is not listed.
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path IN (SELECT path FROM region_bindings WHERE appid = $1)",
+    )
+    .bind(appid.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(RegionState {
+        bindings,
+        changes: rows.into_iter().map(TargetChange::from).collect(),
+    })
 }

@@ -2,14 +2,13 @@
 //! `LIMIT`/`OFFSET` over task ids, so a query loads only the tasks of its page, never all of an
 //! app's tasks. The order is core's `newest_first` (creation time, then id, both descending).
 
-use crate::tasks::{task_from_row, TASK_COLUMNS};
-use crate::{backend_err, Backend, SqlStore};
+use crate::tasks::{TaskRow, TASK_COLUMNS};
+use crate::{Backend, Error, SqlStore};
 use dyopen_core::app::AppId;
 use dyopen_core::task::{PageWindow, Task, TaskFilter, TaskMatch};
-use dyopen_core::StoreError;
 use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, Row};
+use sqlx::query::QueryAs;
+use sqlx::Any;
 
 /// `dyopen_core::task::newest_first` in SQL.
 const NEWEST_FIRST: &str = "ORDER BY created_at DESC, task_id DESC";
@@ -67,10 +66,11 @@ fn conditions(backend: Backend, appid: &AppId, filter: &TaskFilter) -> (String, 
     (w.sql, w.args)
 }
 
-fn bind_all<'q>(
-    mut query: Query<'q, Any, AnyArguments<'q>>,
+/// Binds `args` in order to a query built with [`sqlx::query_as`] or [`sqlx::query_scalar`].
+fn bind_all<'q, O>(
+    mut query: QueryAs<'q, Any, O, AnyArguments<'q>>,
     args: &[Arg],
-) -> Query<'q, Any, AnyArguments<'q>> {
+) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
     for arg in args {
         query = match arg {
             Arg::Int(v) => query.bind(*v),
@@ -91,7 +91,7 @@ impl SqlStore {
         appid: &AppId,
         filter: &TaskFilter,
         window: PageWindow,
-    ) -> Result<(Vec<Task>, u64), StoreError> {
+    ) -> Result<(Vec<Task>, u64), Error> {
         let (cond, args) = conditions(self.backend, appid, filter);
         // One snapshot for the count and the page (SQLite: a deferred read transaction in WAL;
         // PostgreSQL: repeatable read).
@@ -102,15 +102,11 @@ impl SqlStore {
                     .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .await
             }
-        }
-        .map_err(backend_err)?;
+        }?;
         let count_sql = format!("SELECT COUNT(*) AS n FROM tasks WHERE {cond}");
-        let total: i64 = bind_all(sqlx::query(&count_sql), &args)
+        let (total,): (i64,) = bind_all(sqlx::query_as(&count_sql), &args)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(backend_err)?
-            .try_get("n")
-            .map_err(backend_err)?;
+            .await?;
         let n = args.len();
         // The inner query orders and cuts ids only (an index walk), so the wide rows of the
         // tasks outside the page are never read.
@@ -119,14 +115,16 @@ impl SqlStore {
             n + 1,
             n + 2
         );
-        let rows = bind_all(sqlx::query(&page_sql), &args)
+        let rows: Vec<TaskRow> = bind_all(sqlx::query_as(&page_sql), &args)
             .bind(clamp(window.limit))
             .bind(clamp(window.offset))
             .fetch_all(&mut *tx)
-            .await
-            .map_err(backend_err)?;
-        tx.commit().await.map_err(backend_err)?;
-        let tasks = rows.iter().map(task_from_row).collect::<Result<_, _>>()?;
+            .await?;
+        tx.commit().await?;
+        let tasks = rows
+            .into_iter()
+            .map(Task::try_from)
+            .collect::<Result<_, _>>()?;
         Ok((tasks, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -135,15 +133,12 @@ impl SqlStore {
         &self,
         appid: &AppId,
         filter: &TaskFilter,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<i64>, Error> {
         let (cond, args) = conditions(self.backend, appid, filter);
         let sql = format!("SELECT task_id FROM tasks WHERE {cond} {NEWEST_FIRST}");
-        let rows = bind_all(sqlx::query(&sql), &args)
+        let rows: Vec<(i64,)> = bind_all(sqlx::query_as(&sql), &args)
             .fetch_all(&self.read)
-            .await
-            .map_err(backend_err)?;
-        rows.iter()
-            .map(|r| r.try_get("task_id").map_err(backend_err))
-            .collect()
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

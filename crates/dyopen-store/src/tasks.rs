@@ -1,7 +1,7 @@
 //! Tasks and talents: load the task and its talents under a lock on the task row, let core
 //! decide, apply.
 
-use crate::{backend_err, Backend, SqlStore};
+use crate::{Backend, Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::clock::Timestamp;
@@ -13,79 +13,112 @@ use dyopen_core::task::{
     Task, TaskError, TaskFilter, TaskStatus, TaskType, MAX_IDS_PER_CALL,
 };
 use dyopen_core::StoreError;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
 pub(crate) const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
 const TALENT_COLUMNS: &str =
     "douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at";
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Backend(format!("corrupt task row: {what}"))
+/// A `tasks` row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TaskRow {
+    task_id: i64,
+    appid: String,
+    task_name: String,
+    task_type: i64,
+    status: i64,
+    start_page: String,
+    task_start_time: i64,
+    task_end_time: i64,
+    /// [`dyopen_core::task::TaskDetails`] as JSON.
+    details: String,
+    created_at: i64,
+    updated_at: i64,
 }
 
-pub(crate) fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
-    let appid: String = row.try_get("appid").map_err(backend_err)?;
-    let details: String = row.try_get("details").map_err(backend_err)?;
-    let task_type: i64 = row.try_get("task_type").map_err(backend_err)?;
-    let status: i64 = row.try_get("status").map_err(backend_err)?;
-    Ok(Task {
-        task_id: row.try_get("task_id").map_err(backend_err)?,
-        appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
-        task_name: row.try_get("task_name").map_err(backend_err)?,
-        task_type: TaskType::from_code(task_type).ok_or_else(|| corrupt("task_type"))?,
-        status: TaskStatus::from_code(status).ok_or_else(|| corrupt("status"))?,
-        start_page: row.try_get("start_page").map_err(backend_err)?,
-        task_start_time: row.try_get("task_start_time").map_err(backend_err)?,
-        task_end_time: row.try_get("task_end_time").map_err(backend_err)?,
-        details: serde_json::from_str(&details).map_err(|_| corrupt("details"))?,
-        created_at: row.try_get("created_at").map_err(backend_err)?,
-        updated_at: row.try_get("updated_at").map_err(backend_err)?,
-    })
+impl TryFrom<TaskRow> for Task {
+    type Error = Error;
+    fn try_from(r: TaskRow) -> Result<Self, Error> {
+        Ok(Task {
+            task_id: r.task_id,
+            appid: AppId::parse(&r.appid).map_err(|_| Error::Corrupt("corrupt task row: appid"))?,
+            task_name: r.task_name,
+            task_type: TaskType::from_code(r.task_type)
+                .ok_or(Error::Corrupt("corrupt task row: task_type"))?,
+            status: TaskStatus::from_code(r.status)
+                .ok_or(Error::Corrupt("corrupt task row: status"))?,
+            start_page: r.start_page,
+            task_start_time: r.task_start_time,
+            task_end_time: r.task_end_time,
+            details: serde_json::from_str(&r.details)
+                .map_err(|_| Error::Corrupt("corrupt task row: details"))?,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
 }
 
-fn talent_from_row(row: &AnyRow) -> Result<Talent, StoreError> {
-    let state: i64 = row.try_get("state").map_err(backend_err)?;
-    let operator: i64 = row.try_get("cancel_operator").map_err(backend_err)?;
-    Ok(Talent {
-        douyin_id: row.try_get("douyin_id").map_err(backend_err)?,
-        seq: row.try_get("seq").map_err(backend_err)?,
-        state: CooperationState::from_code(state).ok_or_else(|| corrupt("state"))?,
-        cancel_operator: CancelOperator::from_code(operator)
-            .ok_or_else(|| corrupt("cancel_operator"))?,
-        video_id: row.try_get("video_id").map_err(backend_err)?,
-        created_at: row.try_get("created_at").map_err(backend_err)?,
-        updated_at: row.try_get("updated_at").map_err(backend_err)?,
-    })
+/// A `task_talents` row.
+#[derive(sqlx::FromRow)]
+struct TalentRow {
+    douyin_id: String,
+    seq: i64,
+    state: i64,
+    cancel_operator: i64,
+    video_id: Option<String>,
+    created_at: i64,
+    updated_at: i64,
 }
 
-async fn load_task(conn: &mut AnyConnection, task_id: i64) -> Result<Option<Task>, StoreError> {
+impl TryFrom<TalentRow> for Talent {
+    type Error = Error;
+    fn try_from(r: TalentRow) -> Result<Self, Error> {
+        Ok(Talent {
+            douyin_id: r.douyin_id,
+            seq: r.seq,
+            state: CooperationState::from_code(r.state)
+                .ok_or(Error::Corrupt("corrupt task row: state"))?,
+            cancel_operator: CancelOperator::from_code(r.cancel_operator)
+                .ok_or(Error::Corrupt("corrupt task row: cancel_operator"))?,
+            video_id: r.video_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The count column of [`load_named_talents`] and whether the row names a talent.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    total: i64,
+    douyin_id: Option<String>,
+}
+
+async fn load_task(conn: &mut AnyConnection, task_id: i64) -> Result<Option<Task>, Error> {
     let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE task_id = $1");
-    let row = sqlx::query(&sql)
+    let row: Option<TaskRow> = sqlx::query_as(&sql)
         .bind(task_id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend_err)?;
-    row.as_ref().map(task_from_row).transpose()
+        .await?;
+    row.map(Task::try_from).transpose()
 }
 
-async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Talent>, StoreError> {
+async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Talent>, Error> {
     let sql = format!("SELECT {TALENT_COLUMNS} FROM task_talents WHERE task_id = $1 ORDER BY seq");
-    let rows = sqlx::query(&sql)
+    let rows: Vec<TalentRow> = sqlx::query_as(&sql)
         .bind(task_id)
         .fetch_all(&mut *conn)
-        .await
-        .map_err(backend_err)?;
-    rows.iter().map(talent_from_row).collect()
+        .await?;
+    rows.into_iter().map(Talent::try_from).collect()
 }
 
 /// The task's talents among `douyin_ids` (at most ten) and how many it has in all, in one query:
-/// a call reads the rows it names, not the task's two hundred.
+/// a call reads the rows it names, not the task's `MAX_TALENTS_PER_TASK`.
 async fn load_named_talents(
     conn: &mut AnyConnection,
     task_id: i64,
     douyin_ids: &[String],
-) -> Result<(Vec<Talent>, usize), StoreError> {
+) -> Result<(Vec<Talent>, usize), Error> {
     let columns: Vec<String> = TALENT_COLUMNS
         .split(", ")
         .map(|c| format!("t.{c}"))
@@ -107,17 +140,14 @@ async fn load_named_talents(
     for id in douyin_ids {
         query = query.bind(id.clone());
     }
-    let rows = query.fetch_all(&mut *conn).await.map_err(backend_err)?;
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut total = 0;
     let mut named = Vec::with_capacity(rows.len());
     for row in &rows {
-        total = row.try_get::<i64, _>("total").map_err(backend_err)?;
-        if row
-            .try_get::<Option<String>, _>("douyin_id")
-            .map_err(backend_err)?
-            .is_some()
-        {
-            named.push(talent_from_row(row)?);
+        let counted = CountedRow::from_row(row)?;
+        total = counted.total;
+        if counted.douyin_id.is_some() {
+            named.push(Talent::try_from(TalentRow::from_row(row)?)?);
         }
     }
     Ok((named, usize::try_from(total).unwrap_or(0)))
@@ -130,7 +160,7 @@ async fn write_talents(
     tx: &mut Transaction<'static, Any>,
     task_id: i64,
     talents: &[&Talent],
-) -> Result<(), StoreError> {
+) -> Result<(), Error> {
     if talents.is_empty() {
         return Ok(());
     }
@@ -172,7 +202,7 @@ async fn write_talents(
             .bind(talent.created_at)
             .bind(talent.updated_at);
     }
-    query.execute(&mut **tx).await.map_err(backend_err)?;
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -183,18 +213,17 @@ impl SqlStore {
         &self,
         tx: &mut Transaction<'static, Any>,
         task_id: i64,
-    ) -> Result<Option<Task>, StoreError> {
+    ) -> Result<Option<Task>, Error> {
         let lock = match self.backend {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
         };
         let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE task_id = $1{lock}");
-        let row = sqlx::query(&sql)
+        let row: Option<TaskRow> = sqlx::query_as(&sql)
             .bind(task_id)
             .fetch_optional(&mut **tx)
-            .await
-            .map_err(backend_err)?;
-        row.as_ref().map(task_from_row).transpose()
+            .await?;
+        row.map(Task::try_from).transpose()
     }
 }
 
@@ -207,8 +236,7 @@ impl TaskStore for SqlStore {
         now: Timestamp,
     ) -> Result<Task, TaskError> {
         let stored = task.clone().into_task(new_id(now), appid.clone(), now);
-        let details = serde_json::to_string(&stored.details)
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let details = serde_json::to_string(&stored.details).map_err(Error::from)?;
         let mut tx = self.begin().await?;
         let sql = format!(
             "INSERT INTO tasks ({TASK_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
@@ -227,7 +255,7 @@ impl TaskStore for SqlStore {
             .bind(stored.updated_at)
             .execute(&mut *tx)
             .await
-            .map_err(backend_err)?;
+            .map_err(Error::from)?;
         let talents: Vec<Talent> = task
             .douyin_ids
             .iter()
@@ -243,7 +271,7 @@ impl TaskStore for SqlStore {
             })
             .collect();
         write_talents(&mut tx, stored.task_id, &talents.iter().collect::<Vec<_>>()).await?;
-        tx.commit().await.map_err(backend_err)?;
+        tx.commit().await.map_err(Error::from)?;
         Ok(stored)
     }
 
@@ -264,8 +292,8 @@ impl TaskStore for SqlStore {
             .bind(now.secs())
             .execute(&mut *tx)
             .await
-            .map_err(backend_err)?;
-        tx.commit().await.map_err(backend_err)?;
+            .map_err(Error::from)?;
+        tx.commit().await.map_err(Error::from)?;
         task.status = status;
         task.updated_at = now.secs();
         Ok(task)
@@ -277,21 +305,21 @@ impl TaskStore for SqlStore {
         filter: &TaskFilter,
         window: PageWindow,
     ) -> Result<(Vec<Task>, u64), StoreError> {
-        self.search_tasks(appid, filter, window).await
+        Ok(self.search_tasks(appid, filter, window).await?)
     }
 
     async fn task_ids(&self, appid: &AppId, filter: &TaskFilter) -> Result<Vec<i64>, StoreError> {
-        self.search_task_ids(appid, filter).await
+        Ok(self.search_task_ids(appid, filter).await?)
     }
 
     async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError> {
-        let mut conn = self.read.acquire().await.map_err(backend_err)?;
-        load_task(&mut conn, task_id).await
+        let mut conn = self.read.acquire().await.map_err(Error::from)?;
+        Ok(load_task(&mut conn, task_id).await?)
     }
 
     async fn task_talents(&self, task_id: i64) -> Result<Vec<Talent>, StoreError> {
-        let mut conn = self.read.acquire().await.map_err(backend_err)?;
-        load_talents(&mut conn, task_id).await
+        let mut conn = self.read.acquire().await.map_err(Error::from)?;
+        Ok(load_talents(&mut conn, task_id).await?)
     }
 
     async fn talents_update(
@@ -315,7 +343,7 @@ impl TaskStore for SqlStore {
             decide_talents_among(task.as_ref(), &named, total, appid, op, douyin_ids, now)?;
         let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
         write_talents(&mut tx, task_id, &writes).await?;
-        tx.commit().await.map_err(backend_err)?;
+        tx.commit().await.map_err(Error::from)?;
         Ok(decision.results)
     }
 
@@ -334,7 +362,7 @@ impl TaskStore for SqlStore {
         let talents = load_talents(&mut tx, task_id).await?;
         let talent = decide_submission(&task, &talents, douyin_id, video_id, now)?;
         write_talents(&mut tx, task_id, &[&talent]).await?;
-        tx.commit().await.map_err(backend_err)?;
+        tx.commit().await.map_err(Error::from)?;
         Ok(talent)
     }
 }

@@ -1,26 +1,24 @@
 //! Test support: a fresh PostgreSQL schema per test, so tests run in parallel on one database,
 //! and a row count for tests of retention and pruning.
 
-use crate::{backend_err, SqlStore};
+use crate::{Error, SqlStore};
 use dyopen_core::StoreError;
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 
 impl SqlStore {
     /// How many rows of `table` (a plain table name) belong to `appid`: lets tests see what
     /// retention and pruning left behind, which no API shows.
     pub async fn count_app_rows(&self, table: &str, appid: &str) -> Result<i64, StoreError> {
         if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            return Err(StoreError::Backend(format!("not a table name: {table}")));
+            return Err(Error::Other(format!("not a table name: {table}")).into());
         }
-        sqlx::query(&format!(
-            "SELECT COUNT(*) AS n FROM {table} WHERE appid = $1"
-        ))
-        .bind(appid)
-        .fetch_one(&self.read)
-        .await
-        .map_err(backend_err)?
-        .try_get("n")
-        .map_err(backend_err)
+        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE appid = $1");
+        let (n,): (i64,) = sqlx::query_as(&sql)
+            .bind(appid)
+            .fetch_one(&self.read)
+            .await
+            .map_err(Error::from)?;
+        Ok(n)
     }
 }
 
@@ -28,14 +26,7 @@ impl SqlStore {
 /// (`options=-c search_path=…`) and the schema's name.
 pub async fn create_pg_schema(base_url: &str) -> Result<(String, String), StoreError> {
     let schema = format!("t_{:016x}", rand_u64());
-    let mut conn = sqlx::PgConnection::connect(base_url)
-        .await
-        .map_err(backend_err)?;
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut conn)
-        .await
-        .map_err(backend_err)?;
-    conn.close().await.map_err(backend_err)?;
+    run_on_pg(base_url, &format!("CREATE SCHEMA {schema}")).await?;
     let sep = if base_url.contains('?') { '&' } else { '?' };
     Ok((
         format!("{base_url}{sep}options=-c%20search_path%3D{schema}"),
@@ -45,14 +36,14 @@ pub async fn create_pg_schema(base_url: &str) -> Result<(String, String), StoreE
 
 /// Drops a schema made by [`create_pg_schema`].
 pub async fn drop_pg_schema(base_url: &str, schema: &str) -> Result<(), StoreError> {
-    let mut conn = sqlx::PgConnection::connect(base_url)
-        .await
-        .map_err(backend_err)?;
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        .execute(&mut conn)
-        .await
-        .map_err(backend_err)?;
-    conn.close().await.map_err(backend_err)
+    Ok(run_on_pg(base_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await?)
+}
+
+/// Runs one statement on a connection of its own.
+async fn run_on_pg(base_url: &str, sql: &str) -> Result<(), Error> {
+    let mut conn = sqlx::PgConnection::connect(base_url).await?;
+    sqlx::query(sql).execute(&mut conn).await?;
+    Ok(conn.close().await?)
 }
 
 fn rand_u64() -> u64 {

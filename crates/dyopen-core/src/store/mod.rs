@@ -24,9 +24,11 @@ pub enum StoreError {
     /// A uniqueness or foreign-key constraint was violated.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The database failed or is unreachable.
+    /// The database failed or is unreachable. The cause is kept whole for the logs (a caller may
+    /// downcast it); its text is already part of this error's, so it is not also its `source()`,
+    /// which would print it twice in an error chain.
     #[error("backend: {0}")]
-    Backend(String),
+    Backend(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Everything dyopen stores.

@@ -7,7 +7,7 @@ mod writer;
 
 pub(crate) use writer::{spawn_writer, LinkWriter};
 
-use crate::{backend_err, SqlStore};
+use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::link::{
@@ -15,28 +15,44 @@ use dyopen_core::link::{
 };
 use dyopen_core::store::LinkStore;
 use dyopen_core::StoreError;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use tokio::sync::oneshot;
 use writer::{used_on, InsertJob};
 
 const LINK_COLUMNS: &str = "code, appid, host, path, query, created_at, expires_at, visits";
 
-fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
-    let corrupt = |what: &str| StoreError::Backend(format!("corrupt link row: {what}"));
-    let code: String = row.try_get("code").map_err(backend_err)?;
-    let appid: String = row.try_get("appid").map_err(backend_err)?;
-    let host: String = row.try_get("host").map_err(backend_err)?;
-    Ok(Link {
-        code: LinkCode::parse(&code).ok_or_else(|| corrupt("code"))?,
-        appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
-        host: Host::parse(&host, false).map_err(|_| corrupt("host"))?,
-        path: row.try_get("path").map_err(backend_err)?,
-        query: row.try_get("query").map_err(backend_err)?,
-        created_at: row.try_get("created_at").map_err(backend_err)?,
-        expires_at: row.try_get("expires_at").map_err(backend_err)?,
-        visits: row.try_get("visits").map_err(backend_err)?,
-    })
+/// A `links` row.
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    code: String,
+    appid: String,
+    host: String,
+    path: String,
+    query: String,
+    created_at: i64,
+    expires_at: i64,
+    visits: i64,
+}
+
+impl TryFrom<LinkRow> for Link {
+    type Error = Error;
+    fn try_from(r: LinkRow) -> Result<Self, Error> {
+        Ok(Link {
+            code: LinkCode::parse(&r.code).ok_or(Error::Corrupt("corrupt link row: code"))?,
+            appid: AppId::parse(&r.appid).map_err(|_| Error::Corrupt("corrupt link row: appid"))?,
+            host: Host::parse(&r.host, false)
+                .map_err(|_| Error::Corrupt("corrupt link row: host"))?,
+            path: r.path,
+            query: r.query,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            visits: r.visits,
+        })
+    }
+}
+
+/// Links of a page of rows.
+fn links_of(rows: Vec<LinkRow>) -> Result<Vec<Link>, Error> {
+    rows.into_iter().map(Link::try_from).collect()
 }
 
 #[async_trait]
@@ -55,19 +71,19 @@ impl LinkStore for SqlStore {
             reply,
         };
         let stopped =
-            || LinkError::GenerateFailed(StoreError::Backend("link writer stopped".into()));
+            || LinkError::GenerateFailed(Error::Other("link writer stopped".into()).into());
         self.link_writer.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
     async fn get_link(&self, code: &LinkCode) -> Result<Option<Link>, StoreError> {
         let sql = format!("SELECT {LINK_COLUMNS} FROM links WHERE code = $1");
-        let row = sqlx::query(&sql)
+        let row: Option<LinkRow> = sqlx::query_as(&sql)
             .bind(code.as_str())
             .fetch_optional(&self.read)
             .await
-            .map_err(backend_err)?;
-        row.as_ref().map(link_from_row).transpose()
+            .map_err(Error::from)?;
+        Ok(row.map(Link::try_from).transpose()?)
     }
 
     async fn list_links(
@@ -79,20 +95,19 @@ impl LinkStore for SqlStore {
         let sql = format!(
             "SELECT {LINK_COLUMNS} FROM links WHERE appid = $1 ORDER BY created_at DESC, code LIMIT $2 OFFSET $3"
         );
-        let rows = sqlx::query(&sql)
+        let rows: Vec<LinkRow> = sqlx::query_as(&sql)
             .bind(appid.as_str())
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .bind(i64::try_from(offset).unwrap_or(i64::MAX))
             .fetch_all(&self.read)
             .await
-            .map_err(backend_err)?;
-        let links = rows.iter().map(link_from_row).collect::<Result<_, _>>()?;
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM links WHERE appid = $1")
+            .map_err(Error::from)?;
+        let links = links_of(rows)?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM links WHERE appid = $1")
             .bind(appid.as_str())
             .fetch_one(&self.read)
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(backend_err)?;
+            .map_err(Error::from)?;
         Ok((links, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -114,7 +129,7 @@ impl LinkStore for SqlStore {
         let sql = format!(
             "SELECT {LINK_COLUMNS} FROM links WHERE {cond} ORDER BY created_at DESC, code LIMIT $4 OFFSET $5"
         );
-        let rows = sqlx::query(&sql)
+        let rows: Vec<LinkRow> = sqlx::query_as(&sql)
             .bind(appid.as_str())
             .bind(&path)
             .bind(filter.live_after())
@@ -122,22 +137,22 @@ impl LinkStore for SqlStore {
             .bind(i64::try_from(offset).unwrap_or(i64::MAX))
             .fetch_all(&self.read)
             .await
-            .map_err(backend_err)?;
-        let links = rows.iter().map(link_from_row).collect::<Result<_, _>>()?;
-        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM links WHERE {cond}"))
+            .map_err(Error::from)?;
+        let links = links_of(rows)?;
+        let count_sql = format!("SELECT COUNT(*) AS n FROM links WHERE {cond}");
+        let total: i64 = sqlx::query_scalar(&count_sql)
             .bind(appid.as_str())
             .bind(&path)
             .bind(filter.live_after())
             .fetch_one(&self.read)
             .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(backend_err)?;
+            .map_err(Error::from)?;
         Ok((links, u64::try_from(total).unwrap_or(0)))
     }
 
     async fn links_used_on(&self, appid: &AppId, day: i64) -> Result<i64, StoreError> {
-        let mut conn = self.read.acquire().await.map_err(backend_err)?;
-        used_on(&mut conn, appid.as_str(), day).await
+        let mut conn = self.read.acquire().await.map_err(Error::from)?;
+        Ok(used_on(&mut conn, appid.as_str(), day).await?)
     }
 
     async fn add_link_visits(
@@ -145,11 +160,11 @@ impl LinkStore for SqlStore {
         flush_id: &str,
         visits: &[VisitCount],
     ) -> Result<(), StoreError> {
-        visits::add(self, flush_id, visits).await
+        Ok(visits::add(self, flush_id, visits).await?)
     }
 
     async fn settle_link_visits(&self) -> Result<u64, StoreError> {
-        visits::settle(self).await
+        Ok(visits::settle(self).await?)
     }
 
     async fn visits_by_day(
@@ -159,14 +174,8 @@ impl LinkStore for SqlStore {
         from_day: i64,
         to_day: i64,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
-        visits::by_day(
-            self,
-            appid.as_str(),
-            code.map(LinkCode::as_str),
-            from_day,
-            to_day,
-        )
-        .await
+        let code = code.map(LinkCode::as_str);
+        Ok(visits::by_day(self, appid.as_str(), code, from_day, to_day).await?)
     }
 }
 

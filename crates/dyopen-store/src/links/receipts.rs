@@ -6,8 +6,7 @@
 //! left COMMIT's outcome unknown. Receipts are bookkeeping about real outages, so they age by
 //! real time (not the settable Clock) and are pruned after [`RECEIPT_TTL_SECS`].
 
-use crate::{backend_err, Backend};
-use dyopen_core::StoreError;
+use crate::{Backend, Error};
 use sqlx::{Any, Transaction};
 
 /// Real seconds a receipt is kept: far longer than any retry of its batch.
@@ -37,12 +36,11 @@ pub(crate) async fn insert(
     tx: &mut Transaction<'static, Any>,
     id: &str,
     retry: bool,
-) -> Result<bool, StoreError> {
+) -> Result<bool, Error> {
     if retry && backend == Backend::Postgres {
         sqlx::query(&format!("SET LOCAL lock_timeout = '{RETRY_LOCK_TIMEOUT}'"))
             .execute(&mut **tx)
-            .await
-            .map_err(backend_err)?;
+            .await?;
     }
     let now = real_now_secs();
     let done = sqlx::query(
@@ -51,8 +49,7 @@ pub(crate) async fn insert(
     .bind(id)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(backend_err)?;
+    .await?;
     if done.rows_affected() == 1 && rand::Rng::gen_ratio(&mut rand::thread_rng(), 1, PRUNE_ONE_IN) {
         prune(tx, now).await?;
     }
@@ -60,11 +57,10 @@ pub(crate) async fn insert(
 }
 
 /// Deletes receipts older than [`RECEIPT_TTL_SECS`] before `now`.
-pub(crate) async fn prune(tx: &mut Transaction<'static, Any>, now: i64) -> Result<(), StoreError> {
+pub(crate) async fn prune(tx: &mut Transaction<'static, Any>, now: i64) -> Result<(), Error> {
     sqlx::query("DELETE FROM write_receipts WHERE created_at < $1")
         .bind(now.saturating_sub(RECEIPT_TTL_SECS))
         .execute(&mut **tx)
-        .await
-        .map_err(backend_err)?;
+        .await?;
     Ok(())
 }

@@ -138,7 +138,7 @@ fn a_retry_that_finds_the_receipt_answers_with_the_attempt_in_doubt() {
     let fail = |past_receipt, in_doubt| Attempt::Failed {
         past_receipt,
         in_doubt,
-        error: StoreError::Backend("cut".into()),
+        error: crate::Error::Other("cut".into()),
     };
     // COMMIT's answer lost, then the retry finds the receipt: the first attempt's links.
     let out = settle(vec![
@@ -245,126 +245,6 @@ async fn a_visit_flush_counts_exactly_once_per_id_across_many_codes() {
             vec![(20_000, expected + visits[0].visits + visits[1].visits)],
             "the buckets hold what the totals hold"
         );
-        db.close().await;
-    }
-}
-
-async fn one_link(store: &SqlStore, appid: &AppId, expires_at: i64, path: &str) -> LinkCode {
-    let mut link = new_link(appid);
-    link.expires_at = expires_at;
-    link.path = path.into();
-    let Outcome::Committed(made) = write_batch(
-        store.backend,
-        &store.write,
-        &[(&link, 0, 500_000)],
-        &receipts::new_id(),
-    )
-    .await
-    else {
-        panic!("link made")
-    };
-    made.into_iter().next().expect("one").expect("link").code
-}
-
-#[tokio::test]
-async fn visits_land_in_the_bucket_of_their_day_and_old_buckets_are_pruned() {
-    for db in backends().await {
-        let appid = app(&db.store).await;
-        let a = one_link(&db.store, &appid, 3_600, "pages/index/index").await;
-        let b = one_link(&db.store, &appid, 3_600, "pages/index/index").await;
-        let v = |code, day, visits| VisitCount { code, day, visits };
-        let flush = |batch: Vec<VisitCount>| {
-            let store = db.store.clone();
-            async move {
-                store
-                    .add_link_visits(&receipts::new_id(), &batch)
-                    .await
-                    .expect("flush");
-                store.settle_link_visits().await.expect("settle");
-            }
-        };
-        flush(vec![v(a, 100, 2), v(a, 101, 3), v(b, 101, 4)]).await;
-        flush(vec![v(b, 101, 1)]).await;
-        let app_days = db.store.visits_by_day(&appid, None, 0, 1_000).await;
-        assert_eq!(app_days.expect("app"), vec![(100, 2), (101, 8)]);
-        let a_days = db.store.visits_by_day(&appid, Some(&a), 0, 1_000).await;
-        assert_eq!(a_days.expect("a"), vec![(100, 2), (101, 3)]);
-        let window = db.store.visits_by_day(&appid, None, 101, 101).await;
-        assert_eq!(window.expect("window"), vec![(101, 8)]);
-        // 90 days on from day 101: day 100 falls out, day 101 is the oldest kept.
-        flush(vec![v(a, 190, 1)]).await;
-        let kept = db.store.visits_by_day(&appid, None, 0, 1_000).await;
-        assert_eq!(kept.expect("kept"), vec![(101, 8), (190, 1)]);
-        let (links, _) = db.store.list_links(&appid, 0, 10).await.expect("list");
-        let totals: i64 = links.iter().map(|l| l.visits).sum();
-        assert_eq!(
-            totals, 11,
-            "totals keep every visit, pruned buckets included"
-        );
-        db.close().await;
-    }
-}
-
-#[tokio::test]
-async fn a_link_search_filters_by_page_and_liveness_as_the_core_filter_does() {
-    use dyopen_core::clock::Timestamp;
-    use dyopen_core::link::{LinkFilter, Liveness};
-    for db in backends().await {
-        let appid = app(&db.store).await;
-        one_link(&db.store, &appid, 1_000, "pages/a").await;
-        one_link(&db.store, &appid, 2_000, "pages/a").await;
-        one_link(&db.store, &appid, 2_000, "pages/b").await;
-        for path in [None, Some("pages/a"), Some("pages/b"), Some("pages/c")] {
-            for liveness in [Liveness::All, Liveness::Live, Liveness::Expired] {
-                let filter = LinkFilter {
-                    path: path.map(str::to_owned),
-                    liveness,
-                    now: Timestamp::from_secs(1_000),
-                };
-                let (links, total) = db
-                    .store
-                    .search_links(&appid, &filter, 0, 10)
-                    .await
-                    .expect("search");
-                let (all, _) = db.store.list_links(&appid, 0, 10).await.expect("all");
-                let want = all
-                    .iter()
-                    .filter(|l| filter.admits(&l.path, l.expires_at))
-                    .count();
-                assert_eq!(links.len(), want, "{filter:?}");
-                assert_eq!(total, want as u64, "{filter:?}");
-            }
-        }
-        db.close().await;
-    }
-}
-
-#[tokio::test]
-async fn sessions_are_stored_found_closed_and_pruned_at_login() {
-    use dyopen_core::clock::Timestamp;
-    use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME_SECS};
-    use dyopen_core::store::SessionStore;
-    for db in backends().await {
-        let old = ConsoleSession::open(&SessionToken::generate(), Timestamp::from_secs(0));
-        db.store
-            .session_open(&old, Timestamp::from_secs(0))
-            .await
-            .expect("open");
-        assert_eq!(
-            db.store.session_get(&old.id_hash).await.expect("get"),
-            Some(old.clone())
-        );
-        let later = Timestamp::from_secs(SESSION_LIFETIME_SECS);
-        let new = ConsoleSession::open(&SessionToken::generate(), later);
-        db.store.session_open(&new, later).await.expect("open");
-        assert_eq!(
-            db.store.session_get(&old.id_hash).await.expect("get"),
-            None,
-            "expired sessions are deleted at the next login"
-        );
-        db.store.session_close(&new.id_hash).await.expect("close");
-        assert_eq!(db.store.session_get(&new.id_hash).await.expect("get"), None);
-        db.store.session_close(&new.id_hash).await.expect("twice");
         db.close().await;
     }
 }

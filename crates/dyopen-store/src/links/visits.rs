@@ -4,15 +4,14 @@
 //! and before anything reads totals or buckets) folds the rows into each link's total and its
 //! daily bucket (SPEC §10): their counts summed per (code, day), a fixed number of statements per
 //! [`CODES_PER_STATEMENT`] counts, codes in sorted order (on PostgreSQL the link rows locked in
-//! that order first, so two instances cannot deadlock), buckets past 90 days pruned, the folded
+//! that order first, so two instances cannot deadlock), buckets older than core's
+//! `VISIT_DAYS_KEPT` pruned ([`buckets_kept_from`]), the folded
 //! rows deleted, all in one transaction. A flush is idempotent per flush id (its write receipt,
 //! [`super::receipts`]), settling by construction, so neither counts twice.
 
 use super::receipts;
-use crate::{backend_err, Backend, SqlStore};
+use crate::{Backend, Error, SqlStore};
 use dyopen_core::link::{buckets_kept_from, VisitCount};
-use dyopen_core::StoreError;
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// Counts per statement when settling: bounds the parameter's size (about 30 bytes a count).
@@ -54,17 +53,28 @@ const SQLITE_DELETE: &str =
 const POSTGRES_DELETE: &str =
     "DELETE FROM visit_deltas WHERE id IN (SELECT json_array_elements_text($1::json))";
 
-fn payload_of<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Backend(format!("visit payload: {e}")))
+/// A `visit_deltas` row as settling reads it.
+#[derive(sqlx::FromRow)]
+struct DeltaRow {
+    id: String,
+    /// `[[code, day, n], …]`.
+    payload: String,
+}
+
+/// Visits of one day, as [`by_day`] reads them.
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: i64,
+    n: i64,
+}
+
+fn payload_of<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, Error> {
+    serde_json::to_string(v).map_err(|e| Error::Other(format!("visit payload: {e}")))
 }
 
 /// Records `visits` under flush id `id`, at most once: `Ok` without writing when a flush with
 /// this id committed before.
-pub(crate) async fn add(
-    store: &SqlStore,
-    id: &str,
-    visits: &[VisitCount],
-) -> Result<(), StoreError> {
+pub(crate) async fn add(store: &SqlStore, id: &str, visits: &[VisitCount]) -> Result<(), Error> {
     let Some(newest_day) = visits.iter().map(|v| v.day).max() else {
         return Ok(());
     };
@@ -84,13 +94,12 @@ pub(crate) async fn add(
         .bind(newest_day)
         .bind(&payload)
         .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
-    tx.commit().await.map_err(backend_err)
+        .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Folds every recorded flush into the totals and buckets; how many flush rows were folded.
-pub(crate) async fn settle(store: &SqlStore) -> Result<u64, StoreError> {
+pub(crate) async fn settle(store: &SqlStore) -> Result<u64, Error> {
     let mut folded = 0;
     loop {
         let n = settle_some(store).await?;
@@ -102,7 +111,7 @@ pub(crate) async fn settle(store: &SqlStore) -> Result<u64, StoreError> {
 }
 
 /// One transaction: up to [`DELTAS_PER_SETTLE`] flush rows added and deleted.
-async fn settle_some(store: &SqlStore) -> Result<u64, StoreError> {
+async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
     let (pick, delete, add): (&str, &str, &[&str]) = match store.backend {
         Backend::Sqlite => (SQLITE_PICK, SQLITE_DELETE, &[SQLITE_ADD, SQLITE_DAYS]),
         Backend::Postgres => (
@@ -112,22 +121,21 @@ async fn settle_some(store: &SqlStore) -> Result<u64, StoreError> {
         ),
     };
     let mut tx = store.begin().await?;
-    let rows = sqlx::query(pick)
+    let rows: Vec<DeltaRow> = sqlx::query_as(pick)
         .bind(DELTAS_PER_SETTLE)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(backend_err)?;
+        .await?;
     if rows.is_empty() {
         let _ = tx.rollback().await;
         return Ok(0);
     }
     let mut ids = Vec::with_capacity(rows.len());
     let mut counts: BTreeMap<(String, i64), i64> = BTreeMap::new();
-    for row in &rows {
-        ids.push(row.try_get::<String, _>("id").map_err(backend_err)?);
-        let payload: String = row.try_get("payload").map_err(backend_err)?;
-        let triples: Vec<(String, i64, i64)> = serde_json::from_str(&payload)
-            .map_err(|e| StoreError::Backend(format!("corrupt visit_deltas row: {e}")))?;
+    let folded = rows.len() as u64;
+    for row in rows {
+        let triples: Vec<(String, i64, i64)> = serde_json::from_str(&row.payload)
+            .map_err(|e| Error::Other(format!("corrupt visit_deltas row: {e}")))?;
+        ids.push(row.id);
         for (code, day, n) in triples {
             *counts.entry((code, day)).or_insert(0) += n;
         }
@@ -140,25 +148,19 @@ async fn settle_some(store: &SqlStore) -> Result<u64, StoreError> {
     for chunk in counts.chunks(CODES_PER_STATEMENT) {
         let payload = payload_of(chunk)?;
         for sql in add {
-            sqlx::query(sql)
-                .bind(&payload)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend_err)?;
+            sqlx::query(sql).bind(&payload).execute(&mut *tx).await?;
         }
     }
     sqlx::query(PRUNE_DAYS)
         .bind(buckets_kept_from(newest_day))
         .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
+        .await?;
     sqlx::query(delete)
         .bind(payload_of(&ids)?)
         .execute(&mut *tx)
-        .await
-        .map_err(backend_err)?;
-    tx.commit().await.map_err(backend_err)?;
-    Ok(rows.len() as u64)
+        .await?;
+    tx.commit().await?;
+    Ok(folded)
 }
 
 /// Visits per day of one link, or of all the app's links, from `from_day` to `to_day`.
@@ -168,10 +170,10 @@ pub(crate) async fn by_day(
     code: Option<&str>,
     from_day: i64,
     to_day: i64,
-) -> Result<Vec<(i64, i64)>, StoreError> {
-    let rows = match code {
+) -> Result<Vec<(i64, i64)>, Error> {
+    let rows: Vec<DayRow> = match code {
         Some(code) => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT day, visits AS n FROM link_visit_days \
                  WHERE code = $1 AND appid = $2 AND day >= $3 AND day <= $4 ORDER BY day",
             )
@@ -183,7 +185,7 @@ pub(crate) async fn by_day(
             .await
         }
         None => {
-            sqlx::query(
+            sqlx::query_as(
                 "SELECT day, CAST(SUM(visits) AS BIGINT) AS n FROM link_visit_days \
                  WHERE appid = $1 AND day >= $2 AND day <= $3 GROUP BY day ORDER BY day",
             )
@@ -193,10 +195,6 @@ pub(crate) async fn by_day(
             .fetch_all(&store.read)
             .await
         }
-    }
-    .map_err(backend_err)?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("day")?, r.try_get("n")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(backend_err)
+    }?;
+    Ok(rows.into_iter().map(|r| (r.day, r.n)).collect())
 }

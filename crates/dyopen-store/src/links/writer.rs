@@ -10,10 +10,11 @@
 //! `docs/decisions/0007-bounds-write-receipts.md`.
 
 use super::receipts;
-use crate::{backend_err, Backend};
+use crate::{Backend, Error};
 use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
 use dyopen_core::StoreError;
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -61,9 +62,9 @@ pub(crate) enum Outcome {
     /// Committed (by the last attempt, or by an earlier one whose receipt a retry found).
     Committed(Results),
     /// Certainly not written: no attempt committed.
-    NotCommitted(StoreError),
+    NotCommitted(Error),
     /// An attempt's COMMIT failed and no later attempt could tell whether it took effect.
-    Unknown(StoreError),
+    Unknown(Error),
 }
 
 async fn run_writer(
@@ -98,12 +99,15 @@ async fn run_writer(
                 results
             }
             Outcome::NotCommitted(e) | Outcome::Unknown(e) => {
-                tracing::error!(error = %e, "link batch failed after retries");
+                let cause = StoreError::from(e);
+                tracing::error!(error = %cause, "link batch failed after retries");
+                // Every job's answer holds the one cause.
+                let cause = Arc::new(cause);
                 jobs.iter()
                     .map(|_| {
-                        Err(LinkError::GenerateFailed(StoreError::Backend(
-                            e.to_string(),
-                        )))
+                        Err(LinkError::GenerateFailed(StoreError::Backend(Box::new(
+                            Arc::clone(&cause),
+                        ))))
                     })
                     .collect()
             }
@@ -122,11 +126,11 @@ async fn write_one(
 ) -> Result<Link, LinkError> {
     match write_batch(backend, pool, &[job], &receipts::new_id()).await {
         Outcome::Committed(mut one) => one.pop().unwrap_or_else(|| {
-            Err(LinkError::GenerateFailed(StoreError::Backend(
-                "a batch of one gave no result".into(),
-            )))
+            Err(LinkError::GenerateFailed(
+                Error::Other("a batch of one gave no result".into()).into(),
+            ))
         }),
-        Outcome::NotCommitted(e) | Outcome::Unknown(e) => Err(LinkError::GenerateFailed(e)),
+        Outcome::NotCommitted(e) | Outcome::Unknown(e) => Err(LinkError::GenerateFailed(e.into())),
     }
 }
 
@@ -141,7 +145,7 @@ pub(crate) enum Attempt {
     Failed {
         past_receipt: bool,
         in_doubt: Option<Results>,
-        error: StoreError,
+        error: Error,
     },
 }
 
@@ -149,14 +153,14 @@ pub(crate) enum Attempt {
 struct Settle {
     /// The results of the one attempt that may have committed.
     in_doubt: Option<Results>,
-    error: StoreError,
+    error: Error,
 }
 
 impl Settle {
     fn new() -> Self {
         Self {
             in_doubt: None,
-            error: StoreError::Backend("no attempt".into()),
+            error: Error::Other("no attempt".into()),
         }
     }
 
@@ -167,7 +171,7 @@ impl Settle {
             Attempt::AlreadyCommitted => Some(match self.in_doubt.take() {
                 Some(results) => Outcome::Committed(results),
                 // Only an attempt in doubt can have written the receipt: a caller bug.
-                None => Outcome::Unknown(StoreError::Backend(
+                None => Outcome::Unknown(Error::Other(
                     "the batch's receipt exists but no attempt of it is in doubt".into(),
                 )),
             }),
@@ -277,7 +281,7 @@ async fn attempt_batch(
         Err(e) => Attempt::Failed {
             past_receipt: true,
             in_doubt: Some(results),
-            error: backend_err(e),
+            error: e.into(),
         },
     }
 }
@@ -287,17 +291,14 @@ pub(crate) async fn used_on(
     conn: &mut sqlx::AnyConnection,
     appid: &str,
     day: i64,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2")
-        .bind(appid)
-        .bind(day)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend_err)?;
-    row.map(|r| r.try_get::<i64, _>("used"))
-        .transpose()
-        .map_err(backend_err)
-        .map(|u| u.unwrap_or(0))
+) -> Result<i64, Error> {
+    let used: Option<i64> =
+        sqlx::query_scalar("SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2")
+            .bind(appid)
+            .bind(day)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(used.unwrap_or(0))
 }
 
 /// The batch's work inside its transaction: apps locked in appid order (no deadlock between
@@ -308,7 +309,7 @@ async fn decide_and_insert(
     tx: &mut Transaction<'static, Any>,
     jobs: &[(&NewLink, i64, i64)],
     codes: &[LinkCode],
-) -> Result<Results, StoreError> {
+) -> Result<Results, Error> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by(|&a, &b| {
         (jobs[a].0.appid.as_str(), jobs[a].1).cmp(&(jobs[b].0.appid.as_str(), jobs[b].1))
@@ -326,7 +327,7 @@ async fn decide_and_insert(
         if locked != Some(appid) {
             if !crate::lock_app_row(backend, tx, appid).await? {
                 for &j in &order[i..group_end] {
-                    let gone = StoreError::Conflict(format!("no app {appid}"));
+                    let gone = Error::Conflict(format!("no app {appid}")).into();
                     results[j] = Some(Err(LinkError::Storage(gone)));
                 }
                 i = group_end;
@@ -359,8 +360,7 @@ async fn decide_and_insert(
             .bind(day)
             .bind(used)
             .execute(&mut **tx)
-            .await
-            .map_err(backend_err)?;
+            .await?;
         }
         i = group_end;
     }
@@ -388,7 +388,7 @@ fn stored(code: LinkCode, link: &NewLink) -> Link {
 async fn insert_many(
     tx: &mut Transaction<'static, Any>,
     rows: &[(&NewLink, LinkCode)],
-) -> Result<Vec<Link>, StoreError> {
+) -> Result<Vec<Link>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> = (0..chunk.len())
@@ -411,7 +411,7 @@ async fn insert_many(
             super::LINK_COLUMNS,
             values.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (String,)>(&sql);
         for (link, code) in chunk {
             query = query
                 .bind(code.as_str())
@@ -422,12 +422,12 @@ async fn insert_many(
                 .bind(link.created_at)
                 .bind(link.expires_at);
         }
-        let returned = query.fetch_all(&mut **tx).await.map_err(backend_err)?;
-        let written: std::collections::HashSet<String> = returned
-            .iter()
-            .map(|r| r.try_get::<String, _>("code"))
-            .collect::<Result<_, _>>()
-            .map_err(backend_err)?;
+        let written: std::collections::HashSet<String> = query
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .map(|(code,)| code)
+            .collect();
         for (link, code) in chunk {
             if written.contains(code.as_str()) {
                 out.push(stored(*code, link));
@@ -440,10 +440,7 @@ async fn insert_many(
 }
 
 /// Inserts `link` under a fresh code, retrying on a code clash.
-async fn insert_one(
-    tx: &mut Transaction<'static, Any>,
-    link: &NewLink,
-) -> Result<Link, StoreError> {
+async fn insert_one(tx: &mut Transaction<'static, Any>, link: &NewLink) -> Result<Link, Error> {
     let sql = format!(
         "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
         super::LINK_COLUMNS
@@ -459,13 +456,10 @@ async fn insert_one(
             .bind(link.created_at)
             .bind(link.expires_at)
             .execute(&mut **tx)
-            .await
-            .map_err(backend_err)?;
+            .await?;
         if done.rows_affected() == 1 {
             return Ok(stored(code, link));
         }
     }
-    Err(StoreError::Conflict(
-        "no free link code after retries".into(),
-    ))
+    Err(Error::Conflict("no free link code after retries".into()))
 }

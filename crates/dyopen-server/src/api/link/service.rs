@@ -21,7 +21,7 @@ pub(super) async fn app_of(
         .await
         .map_err(LinkError::Storage)?
         .ok_or_else(|| {
-            LinkError::Storage(StoreError::Backend(format!("app {appid} vanished"))).into()
+            LinkError::Storage(StoreError::Backend(format!("app {appid} vanished").into())).into()
         })
 }
 
