@@ -11,7 +11,7 @@ use crate::{backend_err, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::link::{
-    Host, Link, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
+    Host, Link, LinkApi, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
 };
 use dyopen_core::store::LinkStore;
 use dyopen_core::StoreError;
@@ -30,7 +30,7 @@ fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
     Ok(Link {
         code: LinkCode::parse(&code).ok_or_else(|| corrupt("code"))?,
         appid: AppId::parse(&appid).map_err(|_| corrupt("appid"))?,
-        host: Host::parse(&host, false).map_err(|_| corrupt("host"))?,
+        host: Host::parse(&host, LinkApi::V1).map_err(|_| corrupt("host"))?,
         path: row.try_get("path").map_err(backend_err)?,
         query: row.try_get("query").map_err(backend_err)?,
         created_at: row.try_get("created_at").map_err(backend_err)?,

@@ -51,37 +51,37 @@ fn expiry_window_is_open_at_now_and_closed_at_180_days() {
 
 #[test]
 fn hosts_depend_on_the_endpoint() {
-    assert!(Host::parse("toutiao", true).is_err());
+    assert!(Host::parse("toutiao", LinkApi::Legacy).is_err());
     assert_eq!(
-        Host::parse("toutiaolite", false).unwrap().scheme(),
+        Host::parse("toutiaolite", LinkApi::V1).unwrap().scheme(),
         "snssdk35"
     );
-    assert!(Host::parse("Douyin", false).is_err());
+    assert!(Host::parse("Douyin", LinkApi::V1).is_err());
 }
 
 #[test]
 fn required_fields_in_order() {
-    let e = GenerateLink::parse("ma_app_id", None, None, None, None, None, true).unwrap_err();
+    let e = GenerateLink::parse(LinkDraft::default(), LinkApi::Legacy).unwrap_err();
     assert!(matches!(e, LinkError::Missing("ma_app_id")));
+    let e = GenerateLink::parse(LinkDraft::default(), LinkApi::V1).unwrap_err();
+    assert!(matches!(e, LinkError::Missing("app_id")));
     let e = GenerateLink::parse(
-        "ma_app_id",
-        Some("tt".into()),
-        Some("x".into()),
-        None,
-        None,
-        None,
-        true,
+        LinkDraft {
+            named_app: Some("tt".into()),
+            app_name: Some("x".into()),
+            ..LinkDraft::default()
+        },
+        LinkApi::Legacy,
     )
     .unwrap_err();
     assert!(matches!(e, LinkError::BadHost));
     let e = GenerateLink::parse(
-        "ma_app_id",
-        Some("tt".into()),
-        Some("douyin".into()),
-        None,
-        None,
-        None,
-        true,
+        LinkDraft {
+            named_app: Some("tt".into()),
+            app_name: Some("douyin".into()),
+            ..LinkDraft::default()
+        },
+        LinkApi::Legacy,
     )
     .unwrap_err();
     assert!(matches!(e, LinkError::Missing("expire_time")));
