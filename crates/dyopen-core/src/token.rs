@@ -1,5 +1,10 @@
 //! Access tokens: two kinds (v2 `08…`, client `clt.…`), 7200 s life, a 5-minute grace for the
-//! previous token of the same kind, stored as SHA-256 hashes.
+//! previous token of the same kind, stored as SHA-256 hashes; the grant that issues them and the
+//! checks that authenticate them ([`TokenGrant`], [`TokenRecord::claim`]).
+
+mod grant;
+
+pub use grant::*;
 
 use crate::app::AppId;
 use crate::clock::Timestamp;
