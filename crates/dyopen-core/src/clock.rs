@@ -54,6 +54,31 @@ impl Timestamp {
     }
 }
 
+/// A span of whole seconds (a lifetime, a window, a step), distinct from the millisecond instant
+/// [`Timestamp`] and from the Unix-second instants the platform sends and the store keeps. Its
+/// value goes to the wire or into instant arithmetic through [`Seconds::get`], unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Seconds(i64);
+
+impl Seconds {
+    /// `secs` seconds.
+    pub const fn new(secs: i64) -> Self {
+        Self(secs)
+    }
+    /// `h` hours.
+    pub const fn hours(h: i64) -> Self {
+        Self(h * 3_600)
+    }
+    /// `d` days.
+    pub const fn days(d: i64) -> Self {
+        Self(d * 86_400)
+    }
+    /// The number of seconds.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {
     /// Now.

@@ -4,14 +4,14 @@
 use super::code::LinkCode;
 use super::query::{percent_encode, LinkQuery, QueryProblem};
 use crate::app::{App, AppId, AppStatus};
-use crate::clock::Timestamp;
+use crate::clock::{Seconds, Timestamp};
 use crate::store::StoreError;
 use thiserror::Error;
 
 /// Longest distance of `expire_time` from now: 180 days.
-pub const MAX_EXPIRY_SECS: i64 = 180 * 86_400;
+pub const MAX_EXPIRY: Seconds = Seconds::days(180);
 /// Expiry is rounded up to whole hours from now.
-pub const EXPIRY_STEP_SECS: i64 = 3_600;
+pub const EXPIRY_STEP: Seconds = Seconds::hours(1);
 
 /// Everything that can go wrong with a URL-link request. Display texts are the legacy dialect's
 /// (`参数填写错误:<detail>` for parameter errors); [`LinkError::detail`] is the specific part.
@@ -216,11 +216,12 @@ impl GenerateLink {
 /// now + ceil((expire_time − now) / 1 h) × 1 h, for `now < expire_time ≤ now + 180 days`.
 pub fn effective_expiry(now: i64, expire_time: i64) -> Result<i64, LinkError> {
     let ahead = expire_time.saturating_sub(now);
-    if ahead <= 0 || ahead > MAX_EXPIRY_SECS {
+    let (max, step) = (MAX_EXPIRY.get(), EXPIRY_STEP.get());
+    if ahead <= 0 || ahead > max {
         return Err(LinkError::ExpiryOutOfRange);
     }
-    let hours = (ahead + EXPIRY_STEP_SECS - 1) / EXPIRY_STEP_SECS;
-    Ok(now + hours * EXPIRY_STEP_SECS)
+    let hours = (ahead + step - 1) / step;
+    Ok(now + hours * step)
 }
 
 /// A link about to be stored (its code is drawn by the store, which retries on a clash).

@@ -342,7 +342,7 @@ async fn a_link_search_filters_by_page_and_liveness_as_the_core_filter_does() {
 #[tokio::test]
 async fn sessions_are_stored_found_closed_and_pruned_at_login() {
     use dyopen_core::clock::Timestamp;
-    use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME_SECS};
+    use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME};
     use dyopen_core::store::SessionStore;
     for db in backends().await {
         let old = ConsoleSession::open(&SessionToken::generate(), Timestamp::from_secs(0));
@@ -354,7 +354,7 @@ async fn sessions_are_stored_found_closed_and_pruned_at_login() {
             db.store.session_get(&old.id_hash).await.expect("get"),
             Some(old.clone())
         );
-        let later = Timestamp::from_secs(SESSION_LIFETIME_SECS);
+        let later = Timestamp::from_secs(SESSION_LIFETIME.get());
         let new = ConsoleSession::open(&SessionToken::generate(), later);
         db.store.session_open(&new, later).await.expect("open");
         assert_eq!(

@@ -6,7 +6,7 @@ use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL_SECS};
+use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL};
 use dyopen_wire::dialect::ClientToken;
 use dyopen_wire::token::{client_token_success, ClientTokenRequest, ClientTokenResponse};
 
@@ -24,5 +24,5 @@ pub async fn handler(
         req.grant_type.as_deref(),
     )?;
     let token = issue(&state, grant, TokenKind::Client).await?;
-    Ok(Json(client_token_success(token, TOKEN_TTL_SECS)))
+    Ok(Json(client_token_success(token, TOKEN_TTL.get())))
 }

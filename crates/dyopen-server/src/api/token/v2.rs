@@ -6,7 +6,7 @@ use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL_SECS};
+use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL};
 use dyopen_wire::dialect::V2Token;
 use dyopen_wire::token::{V2TokenRequest, V2TokenResponse};
 
@@ -24,5 +24,5 @@ pub async fn handler(
         req.grant_type.as_deref(),
     )?;
     let token = issue(&state, grant, TokenKind::V2).await?;
-    Ok(Json(V2TokenResponse::success(token, TOKEN_TTL_SECS)))
+    Ok(Json(V2TokenResponse::success(token, TOKEN_TTL.get())))
 }
