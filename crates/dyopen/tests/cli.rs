@@ -2,7 +2,7 @@
 //! on port 0 over a temp SQLite file.
 
 use assert_cmd::Command;
-use dyopen_core::clock::{ManualClock, Timestamp};
+use dyopen_core::clock::{ManualClock, Seconds, Timestamp};
 use dyopen_server::{Application, Config};
 use serde_json::Value;
 use std::sync::Arc;
@@ -164,7 +164,7 @@ fn region_add_modify_list_delete() {
     assert_eq!(list[0]["city_name"], "深圳市");
     let text = stdout_of(s.app_cmd(&app).args(["region", "list"]));
     assert!(text.contains("广东省 深圳市"), "{text}");
-    s.clock.advance_secs(604_800);
+    s.clock.advance(Seconds::days(7));
     stdout_of(
         s.app_cmd(&app)
             .args(["region", "delete", "--path", "page/test/index", "440300"]),

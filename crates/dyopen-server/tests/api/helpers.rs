@@ -6,7 +6,7 @@
     reason = "each test module uses a different subset of the helpers"
 )]
 
-use dyopen_core::clock::{Clock, ManualClock, Timestamp};
+use dyopen_core::clock::{Clock, ManualClock, Seconds, Timestamp};
 use dyopen_server::{Application, Config};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -215,7 +215,7 @@ impl TestApp {
 
     /// Moves the clock.
     pub fn advance(&self, secs: i64) {
-        self.clock.advance_secs(secs);
+        self.clock.advance(Seconds::new(secs));
     }
 
     /// POST a JSON body to an open API; returns status and parsed JSON.
