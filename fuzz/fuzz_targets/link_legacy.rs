@@ -2,7 +2,7 @@
 //! then the plan against the app (path, query, expiry) and the scheme URL a visit redirects to.
 #![no_main]
 
-use dyopen_core::link::{GenerateLink, Link, LinkCode};
+use dyopen_core::link::{GenerateLink, Link, LinkApi, LinkCode, LinkDraft};
 use dyopen_fuzz::{app, body, split, NOW};
 use dyopen_wire::link::LegacyGenerateRequest;
 use libfuzzer_sys::fuzz_target;
@@ -14,15 +14,14 @@ fuzz_target!(|data: &[u8]| {
     let Some(req) = body::<LegacyGenerateRequest>(selector == 1, bytes) else {
         return;
     };
-    let Ok(cmd) = GenerateLink::parse(
-        "ma_app_id",
-        req.ma_app_id,
-        req.app_name,
-        req.path,
-        req.query,
-        req.expire_time.map(|t| t.0),
-        true,
-    ) else {
+    let draft = LinkDraft {
+        named_app: req.ma_app_id,
+        app_name: req.app_name,
+        path: req.path,
+        query: req.query,
+        expire_time: req.expire_time.map(|t| t.0),
+    };
+    let Ok(cmd) = GenerateLink::parse(draft, LinkApi::Legacy) else {
         return;
     };
     let Ok(new) = cmd.plan(&app(), NOW) else {

@@ -2,7 +2,7 @@
 //! plan of a generate; the code named by a query_info's `url_link`.
 #![no_main]
 
-use dyopen_core::link::{GenerateLink, LinkCode};
+use dyopen_core::link::{GenerateLink, LinkApi, LinkCode, LinkDraft};
 use dyopen_fuzz::{app, body, split, NOW};
 use dyopen_wire::link::{GenerateRequest, QueryInfoRequest, QueryQuotaRequest};
 use libfuzzer_sys::fuzz_target;
@@ -17,15 +17,14 @@ fuzz_target!(|data: &[u8]| {
             let Some(req) = body::<GenerateRequest>(form, bytes) else {
                 return;
             };
-            if let Ok(cmd) = GenerateLink::parse(
-                "app_id",
-                req.app_id,
-                req.app_name,
-                req.path,
-                req.query,
-                req.expire_time.map(|t| t.0),
-                false,
-            ) {
+            let draft = LinkDraft {
+                named_app: req.app_id,
+                app_name: req.app_name,
+                path: req.path,
+                query: req.query,
+                expire_time: req.expire_time.map(|t| t.0),
+            };
+            if let Ok(cmd) = GenerateLink::parse(draft, LinkApi::V1) {
                 let _ = cmd.plan(&app(), NOW);
             }
         }

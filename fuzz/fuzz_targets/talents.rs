@@ -2,7 +2,7 @@
 //! running task of the app with no talents yet.
 #![no_main]
 
-use dyopen_core::task::{decide_talents, task_id_from_wire, TalentOp, TaskType};
+use dyopen_core::task::{task_id_from_wire, TalentOp, TaskState, TaskType};
 use dyopen_fuzz::{app, body, split, task, NOW};
 use dyopen_wire::task::UpdateOrientTalentsRequest;
 use libfuzzer_sys::fuzz_target;
@@ -22,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let app = app();
     let task = task(task_id, TaskType::Exclusive);
-    if let Ok(decision) = decide_talents(Some(&task), &[], &app.appid, op, &req.douyin_ids, NOW) {
+    let state = TaskState::new(task_id, Some(task), Vec::new());
+    if let Ok(decision) = state.decide_talents(&app.appid, op, &req.douyin_ids, NOW) {
         assert_eq!(
             decision.results.len(),
             req.douyin_ids.len(),

@@ -54,6 +54,31 @@ impl Timestamp {
     }
 }
 
+/// A span of whole seconds (a lifetime, a window, a step), distinct from the millisecond instant
+/// [`Timestamp`] and from the Unix-second instants the platform sends and the store keeps. Its
+/// value goes to the wire or into instant arithmetic through [`Seconds::get`], unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Seconds(i64);
+
+impl Seconds {
+    /// `secs` seconds.
+    pub const fn new(secs: i64) -> Self {
+        Self(secs)
+    }
+    /// `h` hours.
+    pub const fn hours(h: i64) -> Self {
+        Self(h * 3_600)
+    }
+    /// `d` days.
+    pub const fn days(d: i64) -> Self {
+        Self(d * 86_400)
+    }
+    /// The number of seconds.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {
     /// Now.
@@ -89,10 +114,10 @@ enum Mode {
 /// A clock the emulator (and tests) can set, advance, freeze and resume.
 ///
 /// ```
-/// use dyopen_core::clock::{Clock, ManualClock, Timestamp};
+/// use dyopen_core::clock::{Clock, ManualClock, Seconds, Timestamp};
 /// let c = ManualClock::default();
 /// c.set(Timestamp::from_secs(1_700_000_000));
-/// c.advance_secs(60);
+/// c.advance(Seconds::new(60));
 /// assert_eq!(c.now().secs(), 1_700_000_060);
 /// assert!(c.is_frozen());
 /// ```
@@ -125,9 +150,10 @@ impl ManualClock {
     pub fn set(&self, t: Timestamp) {
         *self.lock() = Mode::Frozen(t);
     }
-    /// Moves the clock by `secs` (saturating) and freezes it there (tests; the emulator API uses
-    /// [`Self::try_advance_secs`]).
-    pub fn advance_secs(&self, secs: i64) {
+    /// Moves the clock by `by` (saturating) and freezes it there (tests; the emulator API uses
+    /// [`Self::try_advance`]).
+    pub fn advance(&self, by: Seconds) {
+        let secs = by.get();
         let mut mode = self.lock();
         let now = mode.now();
         *mode = Mode::Frozen(Timestamp::from_millis(
@@ -141,10 +167,11 @@ impl ManualClock {
         self.set(t);
         Ok(t)
     }
-    /// Moves the clock by `secs` and freezes it there, if the result lies within years
-    /// 2000–9999 (the milliseconds within the second are kept); otherwise leaves the clock as it
-    /// was. Never overflows.
-    pub fn try_advance_secs(&self, secs: i64) -> Result<Timestamp, ClockError> {
+    /// Moves the clock by `by` and freezes it there, if the result lies within years 2000–9999
+    /// (the milliseconds within the second are kept); otherwise leaves the clock as it was.
+    /// Never overflows.
+    pub fn try_advance(&self, by: Seconds) -> Result<Timestamp, ClockError> {
+        let secs = by.get();
         let mut mode = self.lock();
         let now = mode.now();
         let target = now.secs().checked_add(secs).ok_or(ClockError::OutOfRange)?;
@@ -227,15 +254,21 @@ mod tests {
     #[test]
     fn advancing_out_of_range_or_past_i64_is_refused_and_changes_nothing() {
         let c = ManualClock::frozen_at(Timestamp::from_millis(1_000_000_000_250));
-        assert_eq!(c.try_advance_secs(i64::MAX), Err(ClockError::OutOfRange));
-        assert_eq!(c.try_advance_secs(i64::MIN), Err(ClockError::OutOfRange));
+        assert_eq!(
+            c.try_advance(Seconds::new(i64::MAX)),
+            Err(ClockError::OutOfRange)
+        );
+        assert_eq!(
+            c.try_advance(Seconds::new(i64::MIN)),
+            Err(ClockError::OutOfRange)
+        );
         assert_eq!(c.now().millis(), 1_000_000_000_250);
         assert_eq!(
-            c.try_advance_secs(60).map(Timestamp::millis),
+            c.try_advance(Seconds::new(60)).map(Timestamp::millis),
             Ok(1_000_000_060_250)
         );
         c.try_set(MAX_SETTABLE_SECS).unwrap();
-        assert!(c.try_advance_secs(1).is_err());
+        assert!(c.try_advance(Seconds::new(1)).is_err());
         c.resume();
         // Resuming at the edge and reading never overflows.
         assert!(c.now().secs() >= MAX_SETTABLE_SECS);
@@ -244,12 +277,12 @@ mod tests {
     #[test]
     fn the_unchecked_moves_saturate_instead_of_overflowing() {
         let c = ManualClock::frozen_at(Timestamp::from_millis(i64::MAX - 5));
-        c.advance_secs(i64::MAX);
+        c.advance(Seconds::new(i64::MAX));
         assert_eq!(c.now().millis(), i64::MAX);
         c.resume();
         assert!(c.now().millis() > i64::MAX - 60_000);
         c.set(Timestamp::from_millis(i64::MIN));
-        c.advance_secs(i64::MIN);
+        c.advance(Seconds::new(i64::MIN));
         c.resume();
         assert!(c.now().millis() <= 0);
     }

@@ -1,5 +1,5 @@
 //! Console sessions (SPEC §10): a login with the admin token opens a session stored in the
-//! database (so any instance serves it) that lives [`SESSION_LIFETIME_SECS`]; the browser holds
+//! database (so any instance serves it) that lives [`SESSION_LIFETIME`]; the browser holds
 //! only a random token, the database only its hash. Every form of a session carries the
 //! session's CSRF token, compared in constant time.
 //!
@@ -7,13 +7,13 @@
 //! which moving the emulated platform's clock must neither extend nor cut short
 //! (docs/decisions/0010-console-sessions-templates-metrics.md).
 
-use crate::clock::Timestamp;
+use crate::clock::{Seconds, Timestamp};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// How long a session lives after login: 12 hours.
-pub const SESSION_LIFETIME_SECS: i64 = 12 * 3600;
+pub const SESSION_LIFETIME: Seconds = Seconds::hours(12);
 
 /// The secret a browser presents in its session cookie: 64 hex digits from a CSPRNG.
 #[derive(Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl ConsoleSession {
             id_hash: token.hash(),
             csrf: random_hex(),
             created_at: now.secs(),
-            expires_at: now.secs().saturating_add(SESSION_LIFETIME_SECS),
+            expires_at: now.secs().saturating_add(SESSION_LIFETIME.get()),
         }
     }
     /// Whether the session is live at `now`.
@@ -92,8 +92,8 @@ mod tests {
         let token = SessionToken::generate();
         let s = ConsoleSession::open(&token, Timestamp::from_secs(1_000));
         assert_eq!(s.id_hash, token.hash());
-        assert!(s.is_live(Timestamp::from_secs(1_000 + SESSION_LIFETIME_SECS - 1)));
-        assert!(!s.is_live(Timestamp::from_secs(1_000 + SESSION_LIFETIME_SECS)));
+        assert!(s.is_live(Timestamp::from_secs(1_000 + SESSION_LIFETIME.get() - 1)));
+        assert!(!s.is_live(Timestamp::from_secs(1_000 + SESSION_LIFETIME.get())));
     }
 
     #[test]

@@ -1,15 +1,20 @@
 //! Access tokens: two kinds (v2 `08…`, client `clt.…`), 7200 s life, a 5-minute grace for the
-//! previous token of the same kind, stored as SHA-256 hashes.
+//! previous token of the same kind, stored as SHA-256 hashes; the grant that issues them and the
+//! checks that authenticate them ([`TokenGrant`], [`TokenRecord::claim`]).
+
+mod grant;
+
+pub use grant::*;
 
 use crate::app::AppId;
-use crate::clock::Timestamp;
+use crate::clock::{Seconds, Timestamp};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-/// Seconds a token lives.
-pub const TOKEN_TTL_SECS: i64 = 7200;
-/// Seconds the previous token of the same kind stays valid after a new one is issued.
-pub const PREVIOUS_TOKEN_GRACE_SECS: i64 = 300;
+/// How long a token lives: 7200 s.
+pub const TOKEN_TTL: Seconds = Seconds::hours(2);
+/// How long the previous token of the same kind stays valid after a new one is issued: 300 s.
+pub const PREVIOUS_TOKEN_GRACE: Seconds = Seconds::new(300);
 /// Tokens of one app and kind that can be live at once: the newest and, in its grace, the one
 /// before it (SPEC §3).
 pub const LIVE_TOKENS_PER_KIND: i64 = 2;
@@ -107,13 +112,13 @@ impl NewToken {
             kind,
             hash: hash_token(&text),
             issued_at: now,
-            expires_at: now.secs() + TOKEN_TTL_SECS,
+            expires_at: now.secs() + TOKEN_TTL.get(),
         };
         (token, text)
     }
     /// The latest expiry the previous token of this kind may keep.
     pub fn previous_token_deadline(&self) -> i64 {
-        self.issued_at.secs() + PREVIOUS_TOKEN_GRACE_SECS
+        self.issued_at.secs() + PREVIOUS_TOKEN_GRACE.get()
     }
 }
 

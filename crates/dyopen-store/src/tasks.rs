@@ -8,9 +8,9 @@ use dyopen_core::clock::Timestamp;
 use dyopen_core::ids::new_id;
 use dyopen_core::store::TaskStore;
 use dyopen_core::task::{
-    decide_status, decide_submission, decide_talents_among, CancelOperator, CooperationState,
-    DouyinId, NewTask, PageWindow, SubmissionError, Talent, TalentOp, TalentOutcome, TalentsError,
-    Task, TaskError, TaskFilter, TaskStatus, TaskType, MAX_IDS_PER_CALL,
+    CancelOperator, CooperationState, DouyinId, NewTask, PageWindow, SubmissionError, Talent,
+    TalentOp, TalentOutcome, TalentsError, Task, TaskError, TaskFilter, TaskState, TaskStatus,
+    TaskType, MAX_IDS_PER_CALL,
 };
 use dyopen_core::StoreError;
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
@@ -284,8 +284,9 @@ impl TaskStore for SqlStore {
     ) -> Result<Task, TaskError> {
         let mut tx = self.begin().await?;
         let task = self.lock_task(&mut tx, task_id).await?;
-        let status = decide_status(task.as_ref(), appid, status, now)?;
-        let mut task = task.ok_or(TaskError::UnknownTask)?;
+        let state = TaskState::new(task_id, task, Vec::new());
+        let status = state.decide_status(appid, status, now)?;
+        let mut task = state.task.ok_or(TaskError::UnknownTask)?;
         sqlx::query("UPDATE tasks SET status = $2, updated_at = $3 WHERE task_id = $1")
             .bind(task_id)
             .bind(status.code())
@@ -333,14 +334,19 @@ impl TaskStore for SqlStore {
         let mut tx = self.begin().await?;
         let task = self.lock_task(&mut tx, task_id).await?;
         // Too many ids is refused by the rules whatever the rows; nothing to load for it.
-        let (named, total) = match &task {
+        let (talents, talent_count) = match &task {
             Some(_) if douyin_ids.len() <= MAX_IDS_PER_CALL => {
                 load_named_talents(&mut tx, task_id, douyin_ids).await?
             }
             _ => (Vec::new(), 0),
         };
-        let decision =
-            decide_talents_among(task.as_ref(), &named, total, appid, op, douyin_ids, now)?;
+        let state = TaskState {
+            task_id,
+            task,
+            talents,
+            talent_count,
+        };
+        let decision = state.decide_talents(appid, op, douyin_ids, now)?;
         let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
         write_talents(&mut tx, task_id, &writes).await?;
         tx.commit().await.map_err(Error::from)?;
@@ -355,12 +361,13 @@ impl TaskStore for SqlStore {
         now: Timestamp,
     ) -> Result<Talent, SubmissionError> {
         let mut tx = self.begin().await?;
-        let task = self
-            .lock_task(&mut tx, task_id)
-            .await?
-            .ok_or(SubmissionError::NoTask(task_id as u64))?;
-        let talents = load_talents(&mut tx, task_id).await?;
-        let talent = decide_submission(&task, &talents, douyin_id, video_id, now)?;
+        let task = self.lock_task(&mut tx, task_id).await?;
+        let talents = match &task {
+            Some(_) => load_talents(&mut tx, task_id).await?,
+            None => Vec::new(),
+        };
+        let state = TaskState::new(task_id, task, talents);
+        let talent = state.decide_submission(douyin_id, video_id, now)?;
         write_talents(&mut tx, task_id, &[&talent]).await?;
         tx.commit().await.map_err(Error::from)?;
         Ok(talent)

@@ -2,7 +2,7 @@
 //! hand-moved clock, raw request helpers and typed ones that assert the status and deserialise.
 
 use crate::backend::{skip_unless_set, Backend, TestDb};
-use dyopen_core::clock::{Clock, ManualClock, Timestamp};
+use dyopen_core::clock::{Clock, ManualClock, Seconds, Timestamp};
 use dyopen_server::{Application, Config};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -132,7 +132,7 @@ impl TestApp {
 
     /// Moves the clock.
     pub fn advance(&self, secs: i64) {
-        self.clock.advance_secs(secs);
+        self.clock.advance(Seconds::new(secs));
     }
 
     /// POST a JSON body to an open API; returns status and parsed JSON.

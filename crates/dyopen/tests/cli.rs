@@ -138,7 +138,7 @@ fn region_add_modify_list_delete() {
     assert_eq!(list[0]["city_name"], "深圳市");
     let text = stdout_of(s.app_cmd(&app).args(["region", "list"]));
     assert!(text.contains("广东省 深圳市"), "{text}");
-    s.app.clock.advance_secs(604_800);
+    s.app.clock.advance(dyopen_core::clock::Seconds::days(7));
     stdout_of(
         s.app_cmd(&app)
             .args(["region", "delete", "--path", "page/test/index", "440300"]),

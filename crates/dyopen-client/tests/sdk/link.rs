@@ -84,7 +84,7 @@ async fn legacy_links_refresh_the_token_and_retry_system_errors_with_the_token_i
     c.url_link_generate_legacy(&NewUrlLink::new("", T0 + 10 * HOUR))
         .await
         .expect("first");
-    server.clock.advance_secs(7200); // the cached token is expired: 12025
+    server.clock.advance(dyopen_core::clock::Seconds::hours(2)); // the cached token is expired: 12025
     server
         .admin
         .emulator_fault(&FaultRequest {

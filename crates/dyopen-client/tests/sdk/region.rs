@@ -37,7 +37,7 @@ async fn page_binding_add_modify_delete_round_trip() {
         }
         other => panic!("{other:?}"),
     }
-    server.clock.advance_secs(604_800);
+    server.clock.advance(dyopen_core::clock::Seconds::days(7));
     // The token the client holds is now expired server-side: the client refreshes once.
     c.region_delete(&page, "440300")
         .await

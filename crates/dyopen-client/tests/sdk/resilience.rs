@@ -50,7 +50,7 @@ async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
     c.region_add(&RegionTarget::page("pages/a"), "440300")
         .await
         .expect("add");
-    server.clock.advance_secs(7200); // the server now rejects the cached token (10100)
+    server.clock.advance(dyopen_core::clock::Seconds::hours(2)); // the server now rejects the cached token (10100)
     c.region_add(&RegionTarget::page("pages/b"), "440300")
         .await
         .expect("add after refresh");

@@ -212,7 +212,7 @@ async fn talents_refresh_an_expired_token_and_retry_system_errors() {
     let c = client(&proxy.base_url, &app);
     let task_id = c.task_add(&task("x", &[], true)).await.expect("add"); // client token
     c.access_token().await.expect("v2 token"); // talents use the v2 token: cache one
-    server.clock.advance_secs(7200); // 5502 for the cached token
+    server.clock.advance(dyopen_core::clock::Seconds::hours(2)); // 5502 for the cached token
     server
         .admin
         .emulator_fault(&FaultRequest {

@@ -4,14 +4,14 @@
 use super::code::LinkCode;
 use super::query::{percent_encode, LinkQuery, QueryProblem};
 use crate::app::{App, AppId, AppStatus};
-use crate::clock::Timestamp;
+use crate::clock::{Seconds, Timestamp};
 use crate::store::StoreError;
 use thiserror::Error;
 
 /// Longest distance of `expire_time` from now: 180 days.
-pub const MAX_EXPIRY_SECS: i64 = 180 * 86_400;
+pub const MAX_EXPIRY: Seconds = Seconds::days(180);
 /// Expiry is rounded up to whole hours from now.
-pub const EXPIRY_STEP_SECS: i64 = 3_600;
+pub const EXPIRY_STEP: Seconds = Seconds::hours(1);
 
 /// Everything that can go wrong with a URL-link request. Display texts are the legacy dialect's
 /// (`参数填写错误:<detail>` for parameter errors); [`LinkError::detail`] is the specific part.
@@ -82,14 +82,34 @@ pub enum Host {
     ToutiaoLite,
 }
 
+/// Which generator a request came through: the two differ in the name of the app field and in
+/// the hosts they accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkApi {
+    /// `POST /api/apps/v1/url_link/generate/` (open.douyin.com): `app_id`, all four hosts.
+    V1,
+    /// `POST /api/apps/url_link/generate` (developer.toutiao.com): `ma_app_id`, Douyin hosts only.
+    Legacy,
+}
+
+impl LinkApi {
+    /// The request field naming the app.
+    pub fn app_field(self) -> &'static str {
+        match self {
+            Self::V1 => "app_id",
+            Self::Legacy => "ma_app_id",
+        }
+    }
+}
+
 impl Host {
     /// Parses `app_name`; the legacy endpoint accepts only the two Douyin hosts.
-    pub fn parse(s: &str, legacy: bool) -> Result<Self, LinkError> {
-        match (s, legacy) {
+    pub fn parse(s: &str, api: LinkApi) -> Result<Self, LinkError> {
+        match (s, api) {
             ("douyin", _) => Ok(Self::Douyin),
             ("douyinlite", _) => Ok(Self::DouyinLite),
-            ("toutiao", false) => Ok(Self::Toutiao),
-            ("toutiaolite", false) => Ok(Self::ToutiaoLite),
+            ("toutiao", LinkApi::V1) => Ok(Self::Toutiao),
+            ("toutiaolite", LinkApi::V1) => Ok(Self::ToutiaoLite),
             _ => Err(LinkError::BadHost),
         }
     }
@@ -113,6 +133,21 @@ impl Host {
     }
 }
 
+/// The fields of a generate request, as sent (the app under the name its API gives it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkDraft {
+    /// `app_id` (v1) or `ma_app_id` (legacy).
+    pub named_app: Option<String>,
+    /// The host's name.
+    pub app_name: Option<String>,
+    /// Page path (`None` or `""` = home page).
+    pub path: Option<String>,
+    /// Query text (`None` or `""` = `{}`).
+    pub query: Option<String>,
+    /// Unix seconds.
+    pub expire_time: Option<i64>,
+}
+
 /// A generate request after the checks that need nothing but the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerateLink {
@@ -134,23 +169,15 @@ fn required(field: &'static str, v: Option<String>) -> Result<String, LinkError>
 
 impl GenerateLink {
     /// Checks the required fields and the host, in the seed's order: app, app_name, expire_time.
-    pub fn parse(
-        app_field: &'static str,
-        named_app: Option<String>,
-        app_name: Option<String>,
-        path: Option<String>,
-        query: Option<String>,
-        expire_time: Option<i64>,
-        legacy: bool,
-    ) -> Result<Self, LinkError> {
-        let named_app = required(app_field, named_app)?;
-        let host = Host::parse(&required("app_name", app_name)?, legacy)?;
-        let expire_time = expire_time.ok_or(LinkError::Missing("expire_time"))?;
+    pub fn parse(draft: LinkDraft, api: LinkApi) -> Result<Self, LinkError> {
+        let named_app = required(api.app_field(), draft.named_app)?;
+        let host = Host::parse(&required("app_name", draft.app_name)?, api)?;
+        let expire_time = draft.expire_time.ok_or(LinkError::Missing("expire_time"))?;
         Ok(Self {
             named_app,
             host,
-            path: path.unwrap_or_default(),
-            query: query.unwrap_or_default(),
+            path: draft.path.unwrap_or_default(),
+            query: draft.query.unwrap_or_default(),
             expire_time,
         })
     }
@@ -189,11 +216,12 @@ impl GenerateLink {
 /// now + ceil((expire_time − now) / 1 h) × 1 h, for `now < expire_time ≤ now + 180 days`.
 pub fn effective_expiry(now: i64, expire_time: i64) -> Result<i64, LinkError> {
     let ahead = expire_time.saturating_sub(now);
-    if ahead <= 0 || ahead > MAX_EXPIRY_SECS {
+    let (max, step) = (MAX_EXPIRY.get(), EXPIRY_STEP.get());
+    if ahead <= 0 || ahead > max {
         return Err(LinkError::ExpiryOutOfRange);
     }
-    let hours = (ahead + EXPIRY_STEP_SECS - 1) / EXPIRY_STEP_SECS;
-    Ok(now + hours * EXPIRY_STEP_SECS)
+    let hours = (ahead + step - 1) / step;
+    Ok(now + hours * step)
 }
 
 /// A link about to be stored (its code is drawn by the store, which retries on a clash).

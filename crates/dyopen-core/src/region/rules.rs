@@ -3,14 +3,14 @@
 
 use super::catalogue::RegionCode;
 use crate::app::PagePath;
-use crate::clock::Timestamp;
+use crate::clock::{Seconds, Timestamp};
 use crate::store::StoreError;
 use thiserror::Error;
 
 /// At most this many page paths per app.
 pub const MAX_PAGE_PATHS: usize = 10;
-/// A target may be modified or deleted once per this many seconds (7 days).
-pub const CHANGE_WINDOW_SECS: i64 = 604_800;
+/// A target may be modified or deleted once per this window: 7 days (604 800 s).
+pub const CHANGE_WINDOW: Seconds = Seconds::days(7);
 
 /// Everything that can go wrong with a city-binding request. Display texts are the platform's.
 #[derive(Debug, Error)]
@@ -229,9 +229,9 @@ pub struct RegionState {
 }
 
 /// Changes at or before this instant (Unix seconds) no longer throttle anything at `now`
-/// (`changed_at + CHANGE_WINDOW_SECS ≤ now`), so the store prunes them.
+/// (`changed_at + CHANGE_WINDOW ≤ now`), so the store prunes them.
 pub fn history_horizon(now: Timestamp) -> i64 {
-    now.secs().saturating_sub(CHANGE_WINDOW_SECS)
+    now.secs().saturating_sub(CHANGE_WINDOW.get())
 }
 
 /// What the store must write.
@@ -283,7 +283,7 @@ impl RegionState {
         self.changes
             .iter()
             .find(|c| c.path == path)
-            .map(|c| c.changed_at + CHANGE_WINDOW_SECS)
+            .map(|c| c.changed_at + CHANGE_WINDOW.get())
     }
     fn check_window(&self, path: &str, now: Timestamp) -> Result<(), CityError> {
         match self.next_change_at(path) {

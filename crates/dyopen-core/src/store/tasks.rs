@@ -10,7 +10,7 @@ use crate::task::{
 use async_trait::async_trait;
 
 /// Storage of tasks and talents. Each write to a task locks its row, loads the task and its
-/// talents, asks the matching core `decide_*` and applies the result in one transaction.
+/// talents as a [`TaskState`](crate::task::TaskState), asks its matching `decide_*` and applies the result in one transaction.
 #[async_trait]
 pub trait TaskStore: Send + Sync {
     /// Inserts a new task (with its initial talents, cooperating) for `appid`; returns it.
@@ -20,7 +20,7 @@ pub trait TaskStore: Send + Sync {
         task: &NewTask,
         now: Timestamp,
     ) -> Result<Task, TaskError>;
-    /// Changes a task's status (see `task::decide_status`); returns the task.
+    /// Changes a task's status (see [`TaskState::decide_status`](crate::task::TaskState::decide_status)); returns the task.
     async fn task_set_status(
         &self,
         appid: &AppId,
@@ -43,7 +43,7 @@ pub trait TaskStore: Send + Sync {
     async fn task_get(&self, task_id: i64) -> Result<Option<Task>, StoreError>;
     /// The talents of a task, in the order they were first added.
     async fn task_talents(&self, task_id: i64) -> Result<Vec<Talent>, StoreError>;
-    /// Applies `update_orient_talents` (see `task::decide_talents`); one outcome per id.
+    /// Applies `update_orient_talents` (see [`TaskState::decide_talents`](crate::task::TaskState::decide_talents)); one outcome per id.
     async fn talents_update(
         &self,
         appid: &AppId,
@@ -52,7 +52,7 @@ pub trait TaskStore: Send + Sync {
         douyin_ids: &[String],
         now: Timestamp,
     ) -> Result<Vec<(String, TalentOutcome)>, TalentsError>;
-    /// Records a submission (see `task::decide_submission`); returns the talent.
+    /// Records a submission (see [`TaskState::decide_submission`](crate::task::TaskState::decide_submission)); returns the talent.
     async fn talent_submit(
         &self,
         task_id: i64,

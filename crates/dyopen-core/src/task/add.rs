@@ -202,23 +202,6 @@ pub fn parse_task_status(raw: Option<i64>) -> Result<TaskStatus, TaskError> {
         .ok_or(TaskError::BadField("task_status"))
 }
 
-/// Decides an update_status: the task must be `appid`'s and not terminated (by status or end
-/// time); setting the current status again is accepted.
-pub fn decide_status(
-    task: Option<&Task>,
-    appid: &AppId,
-    status: TaskStatus,
-    now: Timestamp,
-) -> Result<TaskStatus, TaskError> {
-    let task = task
-        .filter(|t| &t.appid == appid)
-        .ok_or(TaskError::UnknownTask)?;
-    if task.is_terminated(now) {
-        return Err(TaskError::Terminated);
-    }
-    Ok(status)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,55 +327,5 @@ mod tests {
                 .task_type,
             TaskType::Exclusive
         );
-    }
-
-    #[test]
-    fn terminated_is_final_and_end_time_terminates() {
-        let app = AppId::generate();
-        let t = NewTask::parse(draft(), Timestamp::from_secs(0))
-            .unwrap()
-            .into_task(1, app.clone(), Timestamp::from_secs(0));
-        assert!(decide_status(
-            Some(&t),
-            &app,
-            TaskStatus::Paused,
-            Timestamp::from_secs(199)
-        )
-        .is_ok());
-        assert!(matches!(
-            decide_status(
-                Some(&t),
-                &app,
-                TaskStatus::Running,
-                Timestamp::from_secs(200)
-            ),
-            Err(TaskError::Terminated)
-        ));
-        let done = Task {
-            status: TaskStatus::Terminated,
-            ..t.clone()
-        };
-        assert!(matches!(
-            decide_status(
-                Some(&done),
-                &app,
-                TaskStatus::Running,
-                Timestamp::from_secs(0)
-            ),
-            Err(TaskError::Terminated)
-        ));
-        assert!(matches!(
-            decide_status(
-                Some(&t),
-                &AppId::generate(),
-                TaskStatus::Running,
-                Timestamp::from_secs(0)
-            ),
-            Err(TaskError::UnknownTask)
-        ));
-        assert!(matches!(
-            decide_status(None, &app, TaskStatus::Running, Timestamp::from_secs(0)),
-            Err(TaskError::UnknownTask)
-        ));
     }
 }

@@ -8,12 +8,13 @@
 
 use super::add::TaskError;
 use super::model::{Task, TaskType};
+use crate::clock::Seconds;
 use std::cmp::Reverse;
 
 /// Largest `page_size` of query_task_info.
 pub const MAX_PAGE_SIZE: u64 = 50;
-/// Longest creation-time range of query_app_task_id (7 days, in seconds).
-pub const MAX_CREATE_RANGE_SECS: i64 = 604_800;
+/// Longest creation-time range of query_app_task_id: 7 days (604 800 s).
+pub const MAX_CREATE_RANGE: Seconds = Seconds::days(7);
 
 /// What query_task_info searches by (`query_params_type`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +205,7 @@ impl AppTaskIdQuery {
         if start > end {
             return Err(TaskError::RangeReversed);
         }
-        if end.saturating_sub(start) > MAX_CREATE_RANGE_SECS {
+        if end.saturating_sub(start) > MAX_CREATE_RANGE.get() {
             return Err(TaskError::RangeTooLong);
         }
         Ok(Self {

@@ -1,9 +1,8 @@
-//! `update_orient_talents` (seed 001) and submissions: douyin ids, the ordered checks, the
+//! `update_orient_talents` (seed 001) and submissions: douyin ids, op codes, errors, the
 //! per-talent outcomes and the cap of 200 talents per exclusive task (cancelled ones count).
+//! [`TaskState`](super::TaskState) decides them.
 
-use super::model::{CancelOperator, CooperationState, Talent, Task, TaskType};
-use crate::app::AppId;
-use crate::clock::Timestamp;
+use super::model::Talent;
 use crate::store::StoreError;
 use thiserror::Error;
 
@@ -134,139 +133,6 @@ pub struct TalentsDecision {
     pub writes: Vec<TalentWrite>,
 }
 
-/// The exclusive task `task_id` of `appid`, not terminated; the checks of steps 3 and 4.
-pub fn check_exclusive_task<'a>(
-    task: Option<&'a Task>,
-    appid: &AppId,
-    now: Timestamp,
-) -> Result<&'a Task, TalentsError> {
-    let task = task
-        .filter(|t| &t.appid == appid && t.task_type == TaskType::Exclusive)
-        .ok_or(TalentsError::NoTask)?;
-    if task.is_terminated(now) {
-        return Err(TalentsError::Terminated);
-    }
-    Ok(task)
-}
-
-/// Decides an `update_orient_talents` against the task (loaded under its lock) and its talents:
-/// steps 3–5, then each id in order against the state left by the ids before it.
-pub fn decide_talents(
-    task: Option<&Task>,
-    talents: &[Talent],
-    appid: &AppId,
-    op: TalentOp,
-    douyin_ids: &[String],
-    now: Timestamp,
-) -> Result<TalentsDecision, TalentsError> {
-    decide_talents_among(task, talents, talents.len(), appid, op, douyin_ids, now)
-}
-
-/// [`decide_talents`] given only `known`, the task's talents among those the call names (any
-/// superset will do), and `total`, how many talents the task has in all (cancelled ones
-/// included): what the store loads, so a call reads its ten ids, not the task's two hundred.
-pub fn decide_talents_among(
-    task: Option<&Task>,
-    known: &[Talent],
-    total: usize,
-    appid: &AppId,
-    op: TalentOp,
-    douyin_ids: &[String],
-    now: Timestamp,
-) -> Result<TalentsDecision, TalentsError> {
-    check_exclusive_task(task, appid, now)?;
-    if douyin_ids.is_empty() || douyin_ids.len() > MAX_IDS_PER_CALL {
-        return Err(TalentsError::BadCount);
-    }
-    let t = now.secs();
-    let mut rows: Vec<TalentWrite> = known
-        .iter()
-        .map(|talent| TalentWrite {
-            talent: talent.clone(),
-            insert: false,
-        })
-        .collect();
-    let mut total = total.max(known.len());
-    let mut changed = vec![false; rows.len()];
-    let mut results = Vec::with_capacity(douyin_ids.len());
-    for raw in douyin_ids {
-        let outcome = match DouyinId::parse(raw) {
-            None => TalentOutcome::InvalidId,
-            Some(id) => {
-                let at = rows.iter().position(|r| r.talent.douyin_id == id.as_str());
-                let outcome = apply(op, at.map(|i| &mut rows[i].talent), t);
-                match (at, outcome) {
-                    (Some(i), o) if o.succeeded() => changed[i] = true,
-                    (None, TalentOutcome::Added) if total >= MAX_TALENTS_PER_TASK => {
-                        results.push((raw.clone(), TalentOutcome::CapReached));
-                        continue;
-                    }
-                    (None, TalentOutcome::Added) => {
-                        rows.push(TalentWrite {
-                            talent: Talent {
-                                douyin_id: id.as_str().to_owned(),
-                                seq: total as i64,
-                                state: CooperationState::Cooperating,
-                                cancel_operator: CancelOperator::Nobody,
-                                video_id: None,
-                                created_at: t,
-                                updated_at: t,
-                            },
-                            insert: true,
-                        });
-                        changed.push(true);
-                        total += 1;
-                    }
-                    _ => {}
-                }
-                outcome
-            }
-        };
-        results.push((raw.clone(), outcome));
-    }
-    let writes = rows
-        .into_iter()
-        .zip(changed)
-        .filter_map(|(row, c)| c.then_some(row))
-        .collect();
-    Ok(TalentsDecision { results, writes })
-}
-
-/// One op on one talent (`None`: not on the task). Mutates the talent on success.
-fn apply(op: TalentOp, talent: Option<&mut Talent>, t: i64) -> TalentOutcome {
-    match (op, talent) {
-        (TalentOp::Add, None) => TalentOutcome::Added,
-        (TalentOp::Cancel, None) => TalentOutcome::NotOnTask,
-        (op, Some(talent)) => {
-            let (outcome, next) = match (op, talent.state) {
-                (TalentOp::Add, CooperationState::Cancelled) => (
-                    TalentOutcome::Added,
-                    Some((CooperationState::Cooperating, CancelOperator::Nobody)),
-                ),
-                (TalentOp::Add, CooperationState::Cooperating | CooperationState::Submitted) => {
-                    (TalentOutcome::AlreadyAdded, None)
-                }
-                (TalentOp::Cancel, CooperationState::Cooperating) => (
-                    TalentOutcome::Cancelled,
-                    Some((CooperationState::Cancelled, CancelOperator::Developer)),
-                ),
-                (TalentOp::Cancel, CooperationState::Cancelled) => {
-                    (TalentOutcome::AlreadyCancelled, None)
-                }
-                (TalentOp::Cancel, CooperationState::Submitted) => {
-                    (TalentOutcome::AlreadySubmitted, None)
-                }
-            };
-            if let Some((state, operator)) = next {
-                talent.state = state;
-                talent.cancel_operator = operator;
-                talent.updated_at = t;
-            }
-            outcome
-        }
-    }
-}
-
 /// Why a submission was refused.
 #[derive(Debug, Error)]
 pub enum SubmissionError {
@@ -290,29 +156,17 @@ pub enum SubmissionError {
     Storage(#[from] StoreError),
 }
 
-/// Decides a submission: the task must not be terminated and the talent must be cooperating;
-/// the talent becomes submitted.
-pub fn decide_submission(
-    task: &Task,
-    talents: &[Talent],
-    douyin_id: &DouyinId,
-    video_id: Option<&str>,
-    now: Timestamp,
-) -> Result<Talent, SubmissionError> {
-    if task.is_terminated(now) {
-        return Err(SubmissionError::Terminated);
-    }
-    let talent = talents
-        .iter()
-        .find(|t| t.douyin_id == douyin_id.as_str() && t.state == CooperationState::Cooperating)
-        .ok_or_else(|| SubmissionError::NotCooperating(douyin_id.as_str().to_owned()))?;
-    Ok(Talent {
-        state: CooperationState::Submitted,
-        video_id: video_id.map(str::to_owned),
-        updated_at: now.secs(),
-        ..talent.clone()
-    })
-}
-
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn douyin_ids_are_1_to_32_of_alnum_underscore_dot() {
+        for ok in ["a", "lw1352552", "9423515316", "a.b_c", &"x".repeat(32)] {
+            assert!(DouyinId::parse(ok).is_some(), "{ok}");
+        }
+        for bad in ["", "a b", "a-b", "抖音", &"x".repeat(33), "a/b"] {
+            assert!(DouyinId::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

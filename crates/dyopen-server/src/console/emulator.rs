@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use dyopen_core::clock::Clock as _;
+use dyopen_core::clock::{Clock as _, Seconds};
 use dyopen_wire::emulator::{FaultRequest, FaultView};
 use serde::Deserialize;
 
@@ -114,7 +114,7 @@ pub async fn clock(
     let moved = match (form.advance, form.now.as_deref(), form.resume.is_some()) {
         (Some(secs), _, _) => emu
             .clock
-            .try_advance_secs(secs)
+            .try_advance(Seconds::new(secs))
             .map(drop)
             .map_err(|e| e.to_string()),
         (None, _, true) => {

@@ -16,7 +16,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use dyopen_core::app::App;
 use dyopen_core::link::{
-    daily_series, GenerateLink, Link, LinkCode, LinkFilter, Liveness, CHART_DAYS,
+    daily_series, GenerateLink, Link, LinkApi, LinkCode, LinkDraft, LinkFilter, Liveness,
+    CHART_DAYS,
 };
 use dyopen_wire::dialect::Open;
 use serde::Deserialize;
@@ -193,15 +194,14 @@ pub async fn generate(
         .parse::<i64>()
         .ok()
         .map(|h| now.saturating_add(h.saturating_mul(3600)));
-    let made = match GenerateLink::parse(
-        "app_id",
-        Some(appid.clone()),
-        Some(form.app_name),
-        Some(form.path),
-        Some(form.query),
-        expire,
-        false,
-    ) {
+    let draft = LinkDraft {
+        named_app: Some(appid.clone()),
+        app_name: Some(form.app_name),
+        path: Some(form.path),
+        query: Some(form.query),
+        expire_time: expire,
+    };
+    let made = match GenerateLink::parse(draft, LinkApi::V1) {
         Ok(cmd) => crate::api::link::service::generate_for(&state, &app, &cmd).await,
         Err(e) => Err(e),
     };

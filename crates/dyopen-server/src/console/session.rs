@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Req
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME_SECS};
+use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME};
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -42,9 +42,10 @@ pub fn cookie_for(state: &AppState, token: &SessionToken) -> HeaderValue {
         ""
     };
     let text = format!(
-        "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age={SESSION_LIFETIME_SECS}{secure}",
+        "{COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         token.expose(),
-        paths::ROOT
+        paths::ROOT,
+        SESSION_LIFETIME.get()
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

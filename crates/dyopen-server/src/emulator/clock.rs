@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use dyopen_core::clock::{Clock, ManualClock};
+use dyopen_core::clock::{Clock, ManualClock, Seconds};
 use dyopen_wire::dialect::{admin_codes, Admin};
 use dyopen_wire::emulator::{ClockRequest, ClockResponse};
 
@@ -43,7 +43,7 @@ pub async fn set(
         ApiError::new(admin_codes::INVALID_REQUEST, message).with_status(StatusCode::BAD_REQUEST)
     };
     let moved = match (req.advance_seconds, req.now, req.resume) {
-        (Some(secs), None, None) => clock.try_advance_secs(secs).map(drop),
+        (Some(secs), None, None) => clock.try_advance(Seconds::new(secs)).map(drop),
         (None, Some(now), None) => clock.try_set(now).map(drop),
         (None, None, Some(true)) => {
             clock.resume();

@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::Json;
 use dyopen_core::app::{self, App, AppId, AppSecret};
-use dyopen_core::link::GenerateLink;
+use dyopen_core::link::{GenerateLink, LinkApi, LinkDraft};
 use dyopen_core::region::AddBinding;
 use dyopen_core::task::NewTask;
 use dyopen_wire::admin::AppWithSecret;
@@ -125,18 +125,16 @@ pub async fn apply_fixture(
             .iter()
             .enumerate()
             .map(|(j, l)| {
-                let app_name = Some(l.app_name.clone().unwrap_or_else(|| "douyin".into()));
-                GenerateLink::parse(
-                    "app_id",
-                    Some(app.appid.to_string()),
-                    app_name,
-                    l.path.clone(),
-                    l.query.clone(),
-                    Some(l.expire_time.0),
-                    false,
-                )
-                .and_then(|cmd| cmd.plan(&app, now))
-                .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))
+                let draft = LinkDraft {
+                    named_app: Some(app.appid.to_string()),
+                    app_name: Some(l.app_name.clone().unwrap_or_else(|| "douyin".into())),
+                    path: l.path.clone(),
+                    query: l.query.clone(),
+                    expire_time: Some(l.expire_time.0),
+                };
+                GenerateLink::parse(draft, LinkApi::V1)
+                    .and_then(|cmd| cmd.plan(&app, now))
+                    .map_err(|e| bad(format!("apps[{i}].links[{j}]: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         built.push((app, secret, bindings, providers, tasks, links));

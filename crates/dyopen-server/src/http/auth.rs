@@ -6,8 +6,7 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use dyopen_core::app::AppId;
-use dyopen_core::token::{check_live, hash_token, TokenKind, TokenProblem, TokenRecord};
-use dyopen_core::StoreError;
+use dyopen_core::token::{authenticated, presented_hash, AppClaim, TokenRecord};
 use std::convert::Infallible;
 
 /// The token candidates found outside the body.
@@ -51,62 +50,30 @@ pub fn token_in_query(query: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// Why a request could not be authenticated or authorised.
-#[derive(Debug)]
-pub enum AuthError {
-    /// Missing, invalid or expired token.
-    Token(TokenProblem),
-    /// The request names an app the token may not act for.
-    AppMismatch,
-    /// The store failed.
-    Storage(StoreError),
-}
-
-impl From<StoreError> for AuthError {
-    fn from(e: StoreError) -> Self {
-        Self::Storage(e)
-    }
-}
+/// Why a request could not be authenticated or authorised (core's; each family maps it).
+pub use dyopen_core::token::AuthError;
 
 impl AppState {
     /// Resolves a presented token to its live record.
     pub async fn authenticate(&self, token: Option<String>) -> Result<TokenRecord, AuthError> {
-        let token = token.ok_or(AuthError::Token(TokenProblem::Missing))?;
-        if TokenKind::of_text(&token).is_none() {
-            return Err(AuthError::Token(TokenProblem::Invalid));
-        }
-        let record = self
-            .store
-            .find_token(&hash_token(&token))
-            .await?
-            .ok_or(AuthError::Token(TokenProblem::Invalid))?;
-        check_live(&record, self.clock.now()).map_err(AuthError::Token)?;
-        Ok(record)
+        let hash = presented_hash(token.as_deref())?;
+        let record = self.store.find_token(&hash).await?;
+        authenticated(record, self.clock.now())
     }
 
-    /// The app a request acts on: the named app when it is the token's app or has granted the
-    /// token's app as its service provider; the token's app when none is named. A `third_appid`,
-    /// when sent, must be the token's app.
+    /// The app a request acts on ([`TokenRecord::claim`]): the named app when it is the token's
+    /// app or has granted the token's app as its service provider.
     pub async fn authorize(
         &self,
         token: &TokenRecord,
         named: Option<&str>,
         third_appid: Option<&str>,
     ) -> Result<AppId, AuthError> {
-        if third_appid.is_some_and(|t| !t.is_empty() && t != token.appid.as_str()) {
-            return Err(AuthError::AppMismatch);
-        }
-        let Some(named) = named.filter(|n| !n.is_empty()) else {
-            return Ok(token.appid.clone());
+        let claim = token.claim(named, third_appid)?;
+        let granted = match &claim {
+            AppClaim::Own(_) => false,
+            AppClaim::Provided(named) => self.store.is_provider(named, &token.appid).await?,
         };
-        if named == token.appid.as_str() {
-            return Ok(token.appid.clone());
-        }
-        let named = AppId::parse(named).map_err(|_| AuthError::AppMismatch)?;
-        if self.store.is_provider(&named, &token.appid).await? {
-            Ok(named)
-        } else {
-            Err(AuthError::AppMismatch)
-        }
+        claim.grant(granted)
     }
 }

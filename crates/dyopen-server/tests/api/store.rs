@@ -4,7 +4,7 @@
 
 use dyopen_core::app::{App, AppId, AppSecret, AppStatus, PublishedPages, MAX_PUBLISHED_PAGES};
 use dyopen_core::clock::Timestamp;
-use dyopen_core::region::{AddBinding, DeleteBinding, ModifyBinding, CHANGE_WINDOW_SECS};
+use dyopen_core::region::{AddBinding, DeleteBinding, ModifyBinding, CHANGE_WINDOW};
 use dyopen_core::store::{AppStore, RegionStore, TaskStore};
 use dyopen_core::task::{
     newest_first, NewTask, PageWindow, Task, TaskDraft, TaskFilter, TaskMatch, TaskQuery, TaskType,
@@ -339,31 +339,31 @@ async fn region_history_is_pruned_past_the_seven_day_window(backend: Backend) {
     assert_eq!(count().await.unwrap(), 3);
     // Exactly 7 days after the first change, the next write prunes it (it throttles nothing).
     store
-        .region_add(&app, &add("p/d"), at(CHANGE_WINDOW_SECS))
+        .region_add(&app, &add("p/d"), at(CHANGE_WINDOW.get()))
         .await
         .unwrap();
     assert_eq!(count().await.unwrap(), 2);
     // The throttle still sees the target's own unexpired change: p/b changed at +10.
     store
-        .region_add(&app, &add("p/b"), at(CHANGE_WINDOW_SECS))
+        .region_add(&app, &add("p/b"), at(CHANGE_WINDOW.get()))
         .await
         .unwrap();
     let modify = ModifyBinding::parse(Some("440300"), Some("130400"), Some("p/b")).unwrap();
     assert!(matches!(
-        store.region_modify(&app, &modify, at(CHANGE_WINDOW_SECS + 9)).await,
+        store.region_modify(&app, &modify, at(CHANGE_WINDOW.get() + 9)).await,
         Err(dyopen_core::region::CityError::TooFrequent { next_change_at })
-            if next_change_at == T0 + 10 + CHANGE_WINDOW_SECS
+            if next_change_at == T0 + 10 + CHANGE_WINDOW.get()
     ));
     // A failed request prunes nothing either (its transaction is rolled back).
     assert_eq!(count().await.unwrap(), 2);
     store
-        .region_modify(&app, &modify, at(CHANGE_WINDOW_SECS + 10))
+        .region_modify(&app, &modify, at(CHANGE_WINDOW.get() + 10))
         .await
         .unwrap();
     // p/b's old change went at the horizon and its new one is recorded; p/c's (+20) stays.
     assert_eq!(count().await.unwrap(), 2);
     store
-        .region_add(&app, &add("p/e"), at(CHANGE_WINDOW_SECS + 20))
+        .region_add(&app, &add("p/e"), at(CHANGE_WINDOW.get() + 20))
         .await
         .unwrap();
     assert_eq!(count().await.unwrap(), 1);
@@ -372,7 +372,7 @@ async fn region_history_is_pruned_past_the_seven_day_window(backend: Backend) {
     assert_eq!(state.changes.len(), 1);
     assert_eq!(
         state.next_change_at("p/b"),
-        Some(T0 + 2 * CHANGE_WINDOW_SECS + 10)
+        Some(T0 + 2 * CHANGE_WINDOW.get() + 10)
     );
     store.close().await;
 }

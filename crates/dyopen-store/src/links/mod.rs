@@ -11,7 +11,7 @@ use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::link::{
-    Host, Link, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
+    Host, Link, LinkApi, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
 };
 use dyopen_core::store::LinkStore;
 use dyopen_core::StoreError;
@@ -39,7 +39,7 @@ impl TryFrom<LinkRow> for Link {
         Ok(Link {
             code: LinkCode::parse(&r.code).ok_or(Error::Corrupt("corrupt link row: code"))?,
             appid: AppId::parse(&r.appid).map_err(|_| Error::Corrupt("corrupt link row: appid"))?,
-            host: Host::parse(&r.host, false)
+            host: Host::parse(&r.host, LinkApi::V1)
                 .map_err(|_| Error::Corrupt("corrupt link row: host"))?,
             path: r.path,
             query: r.query,

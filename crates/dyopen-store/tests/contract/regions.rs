@@ -3,11 +3,11 @@
 
 use crate::helpers::{at, new_app, TestStore, T0};
 use dyopen_core::app::AppId;
-use dyopen_core::region::{
-    AddBinding, CityError, DeleteBinding, ModifyBinding, CHANGE_WINDOW_SECS,
-};
+use dyopen_core::region::{AddBinding, CityError, DeleteBinding, ModifyBinding, CHANGE_WINDOW};
 use dyopen_core::store::{AppStore, RegionStore};
 use dyopen_core::StoreError;
+
+const CHANGE_WINDOW_SECS: i64 = CHANGE_WINDOW.get();
 
 backend_tests!(
     an_added_binding_is_listed_with_its_times,

@@ -1,8 +1,10 @@
 //! Console sessions: stored, found, closed, and pruned at the next login once expired.
 
 use crate::helpers::{at, TestStore};
-use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME_SECS};
+use dyopen_core::session::{ConsoleSession, SessionToken, SESSION_LIFETIME};
 use dyopen_core::store::{AppStore, SessionStore};
+
+const SESSION_LIFETIME_SECS: i64 = SESSION_LIFETIME.get();
 
 backend_tests!(
     sessions_are_stored_found_closed_and_pruned_at_login,

@@ -5,10 +5,13 @@ use crate::helpers::{at, new_app, TestStore};
 use dyopen_core::app::AppId;
 use dyopen_core::store::AppStore;
 use dyopen_core::token::{
-    hash_token, NewToken, TokenKind, DEAD_TOKENS_KEPT, LIVE_TOKENS_PER_KIND,
-    PREVIOUS_TOKEN_GRACE_SECS, TOKEN_TTL_SECS,
+    hash_token, NewToken, TokenKind, DEAD_TOKENS_KEPT, LIVE_TOKENS_PER_KIND, PREVIOUS_TOKEN_GRACE,
+    TOKEN_TTL,
 };
 use dyopen_core::StoreError;
+
+const PREVIOUS_TOKEN_GRACE_SECS: i64 = PREVIOUS_TOKEN_GRACE.get();
+const TOKEN_TTL_SECS: i64 = TOKEN_TTL.get();
 
 backend_tests!(
     a_token_is_found_by_its_hash_with_its_app_kind_and_expiry,

@@ -42,46 +42,46 @@ fn expiry_window_is_open_at_now_and_closed_at_180_days() {
     assert!(effective_expiry(now, now - 5).is_err());
     assert_eq!(effective_expiry(now, now + 1).unwrap(), now + 3_600);
     assert_eq!(
-        effective_expiry(now, now + MAX_EXPIRY_SECS).unwrap(),
-        now + MAX_EXPIRY_SECS
+        effective_expiry(now, now + MAX_EXPIRY.get()).unwrap(),
+        now + MAX_EXPIRY.get()
     );
-    assert!(effective_expiry(now, now + MAX_EXPIRY_SECS + 1).is_err());
+    assert!(effective_expiry(now, now + MAX_EXPIRY.get() + 1).is_err());
     assert!(effective_expiry(now, i64::MIN).is_err());
 }
 
 #[test]
 fn hosts_depend_on_the_endpoint() {
-    assert!(Host::parse("toutiao", true).is_err());
+    assert!(Host::parse("toutiao", LinkApi::Legacy).is_err());
     assert_eq!(
-        Host::parse("toutiaolite", false).unwrap().scheme(),
+        Host::parse("toutiaolite", LinkApi::V1).unwrap().scheme(),
         "snssdk35"
     );
-    assert!(Host::parse("Douyin", false).is_err());
+    assert!(Host::parse("Douyin", LinkApi::V1).is_err());
 }
 
 #[test]
 fn required_fields_in_order() {
-    let e = GenerateLink::parse("ma_app_id", None, None, None, None, None, true).unwrap_err();
+    let e = GenerateLink::parse(LinkDraft::default(), LinkApi::Legacy).unwrap_err();
     assert!(matches!(e, LinkError::Missing("ma_app_id")));
+    let e = GenerateLink::parse(LinkDraft::default(), LinkApi::V1).unwrap_err();
+    assert!(matches!(e, LinkError::Missing("app_id")));
     let e = GenerateLink::parse(
-        "ma_app_id",
-        Some("tt".into()),
-        Some("x".into()),
-        None,
-        None,
-        None,
-        true,
+        LinkDraft {
+            named_app: Some("tt".into()),
+            app_name: Some("x".into()),
+            ..LinkDraft::default()
+        },
+        LinkApi::Legacy,
     )
     .unwrap_err();
     assert!(matches!(e, LinkError::BadHost));
     let e = GenerateLink::parse(
-        "ma_app_id",
-        Some("tt".into()),
-        Some("douyin".into()),
-        None,
-        None,
-        None,
-        true,
+        LinkDraft {
+            named_app: Some("tt".into()),
+            app_name: Some("douyin".into()),
+            ..LinkDraft::default()
+        },
+        LinkApi::Legacy,
     )
     .unwrap_err();
     assert!(matches!(e, LinkError::Missing("expire_time")));

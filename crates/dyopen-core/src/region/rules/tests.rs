@@ -132,17 +132,17 @@ fn window_is_keyed_on_target_and_ends_exactly_after_7_days() {
     let m = ModifyBinding::parse(Some("440300"), Some("440400"), page("p/a")).unwrap();
     let at = |t| Timestamp::from_secs(t);
     assert!(matches!(
-        s.decide_modify(&m, at(1_000 + CHANGE_WINDOW_SECS - 1)),
-        Err(CityError::TooFrequent { next_change_at }) if next_change_at == 1_000 + CHANGE_WINDOW_SECS
+        s.decide_modify(&m, at(1_000 + CHANGE_WINDOW.get() - 1)),
+        Err(CityError::TooFrequent { next_change_at }) if next_change_at == 1_000 + CHANGE_WINDOW.get()
     ));
-    assert!(s.decide_modify(&m, at(1_000 + CHANGE_WINDOW_SECS)).is_ok());
+    assert!(s.decide_modify(&m, at(1_000 + CHANGE_WINDOW.get())).is_ok());
 }
 
 #[test]
 fn history_at_or_before_the_horizon_no_longer_throttles() {
     let now = Timestamp::from_secs(10_000_000);
     let horizon = history_horizon(now);
-    assert_eq!(horizon, 10_000_000 - CHANGE_WINDOW_SECS);
+    assert_eq!(horizon, 10_000_000 - CHANGE_WINDOW.get());
     let with_change = |changed_at| RegionState {
         bindings: vec![Binding {
             data_id: 1,

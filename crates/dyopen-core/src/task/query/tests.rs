@@ -143,9 +143,9 @@ fn query_rejects_bad_paging_and_search() {
 
 #[test]
 fn app_task_ids_cover_at_most_seven_days_inclusive() {
-    assert!(AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE_SECS), None).is_ok());
+    assert!(AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE.get()), None).is_ok());
     assert!(matches!(
-        AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE_SECS + 1), None),
+        AppTaskIdQuery::parse(Some(0), Some(MAX_CREATE_RANGE.get() + 1), None),
         Err(TaskError::RangeTooLong)
     ));
     assert!(matches!(
@@ -222,7 +222,7 @@ proptest! {
         end in proptest::option::of(any::<i64>()),
     ) {
         if let Ok(q) = AppTaskIdQuery::parse(start, end, None) {
-            prop_assert!(q.start <= q.end && q.end - q.start <= MAX_CREATE_RANGE_SECS);
+            prop_assert!(q.start <= q.end && q.end - q.start <= MAX_CREATE_RANGE.get());
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::http::{ApiError, LogId, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::link::GenerateLink;
+use dyopen_core::link::{GenerateLink, LinkApi, LinkDraft};
 use dyopen_wire::dialect::{Open, OpenEnvelope};
 use dyopen_wire::link::{GenerateData, GenerateRequest};
 
@@ -21,15 +21,14 @@ pub async fn handler(
     token: PresentedToken,
     WireJson(req, _): WireJson<GenerateRequest, Open>,
 ) -> Result<Json<OpenEnvelope<GenerateData>>, ApiError<Open>> {
-    let cmd = GenerateLink::parse(
-        "app_id",
-        req.app_id,
-        req.app_name,
-        req.path,
-        req.query,
-        req.expire_time.map(|t| t.0),
-        false,
-    )?;
+    let draft = LinkDraft {
+        named_app: req.app_id,
+        app_name: req.app_name,
+        path: req.path,
+        query: req.query,
+        expire_time: req.expire_time.map(|t| t.0),
+    };
+    let cmd = GenerateLink::parse(draft, LinkApi::V1)?;
     let token = token.pick(req.access_token.as_deref());
     let url_link = service::generate(&state, token, cmd).await?;
     Ok(Json(OpenEnvelope {

@@ -10,7 +10,7 @@ use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::link::GenerateLink;
+use dyopen_core::link::{GenerateLink, LinkApi, LinkDraft};
 use dyopen_wire::dialect::{LinkLegacy, LinkLegacyEnvelope};
 use dyopen_wire::link::LegacyGenerateRequest;
 
@@ -22,15 +22,14 @@ pub async fn handler(
     token: PresentedToken,
     WireJson(req, _): WireJson<LegacyGenerateRequest, LinkLegacy>,
 ) -> Result<Json<LinkLegacyEnvelope>, ApiError<LinkLegacy>> {
-    let cmd = GenerateLink::parse(
-        "ma_app_id",
-        req.ma_app_id,
-        req.app_name,
-        req.path,
-        req.query,
-        req.expire_time.map(|t| t.0),
-        true,
-    )?;
+    let draft = LinkDraft {
+        named_app: req.ma_app_id,
+        app_name: req.app_name,
+        path: req.path,
+        query: req.query,
+        expire_time: req.expire_time.map(|t| t.0),
+    };
+    let cmd = GenerateLink::parse(draft, LinkApi::Legacy)?;
     let token = token.pick(req.access_token.as_deref());
     let url_link = service::generate(&state, token, cmd).await?;
     Ok(Json(LinkLegacyEnvelope {

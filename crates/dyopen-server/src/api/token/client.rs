@@ -1,13 +1,13 @@
 //! `POST /oauth/client_token/` — JSON or form `{client_key, client_secret, grant_type}` →
 //! `{data:{access_token:"clt.…", description:"", error_code:0, expires_in:7200}, message:"success"}`.
 
-use super::{issue, CredentialError};
+use super::issue;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::token::{TokenKind, TOKEN_TTL_SECS};
-use dyopen_wire::dialect::{client_token_codes as codes, ClientToken};
+use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL};
+use dyopen_wire::dialect::ClientToken;
 use dyopen_wire::token::{client_token_success, ClientTokenRequest, ClientTokenResponse};
 
 /// Issues a client token.
@@ -18,20 +18,11 @@ pub async fn handler(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClientTokenRequest, ClientToken>,
 ) -> Result<Json<ClientTokenResponse>, ApiError<ClientToken>> {
-    let (Some(key), Some(secret), Some(grant)) =
-        (req.client_key, req.client_secret, req.grant_type)
-    else {
-        return Err(ApiError::new(codes::PARAM, codes::PARAM_MSG));
-    };
-    if grant != "client_credential" {
-        return Err(ApiError::new(codes::PARAM, codes::PARAM_MSG));
-    }
-    match issue(&state, &key, &secret, TokenKind::Client).await {
-        Ok(token) => Ok(Json(client_token_success(token, TOKEN_TTL_SECS))),
-        Err(CredentialError::UnknownApp) => Err(ApiError::new(codes::BAD_KEY, codes::BAD_KEY_MSG)),
-        Err(CredentialError::WrongSecret) => {
-            Err(ApiError::new(codes::BAD_SECRET, codes::BAD_SECRET_MSG))
-        }
-        Err(CredentialError::Storage(e)) => Err(ApiError::system(e)),
-    }
+    let grant = TokenGrant::parse(
+        req.client_key.as_deref(),
+        req.client_secret.as_deref(),
+        req.grant_type.as_deref(),
+    )?;
+    let token = issue(&state, grant, TokenKind::Client).await?;
+    Ok(Json(client_token_success(token, TOKEN_TTL.get())))
 }

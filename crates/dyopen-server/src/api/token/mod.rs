@@ -1,14 +1,13 @@
 //! Token endpoints (SPEC §3): `POST /api/apps/v2/token` and `POST /oauth/client_token/`.
 
 pub(crate) mod client;
+mod errors;
 pub(crate) mod v2;
 
 use super::OpenApiRoutes;
 use crate::state::AppState;
 use axum::routing::post;
-use dyopen_core::app::{AppId, AppSecret};
-use dyopen_core::token::{NewToken, TokenKind};
-use dyopen_core::StoreError;
+use dyopen_core::token::{GrantError, TokenGrant, TokenKind};
 use dyopen_wire::dialect::{ClientToken, V2Token};
 
 /// Registers the token routes.
@@ -18,36 +17,15 @@ pub(super) fn register(routes: OpenApiRoutes) -> OpenApiRoutes {
         .route::<ClientToken>("/oauth/client_token", post(client::handler))
 }
 
-/// Why credentials were refused.
-pub(crate) enum CredentialError {
-    UnknownApp,
-    WrongSecret,
-    Storage(StoreError),
-}
-
-impl From<StoreError> for CredentialError {
-    fn from(e: StoreError) -> Self {
-        Self::Storage(e)
-    }
-}
-
-/// Checks appid + secret and issues a token of `kind`; returns its text.
+/// Decides `grant` against its app as stored and stores the token of `kind` it issues; returns
+/// the token's text.
 pub(crate) async fn issue(
     state: &AppState,
-    appid: &str,
-    secret: &str,
+    grant: TokenGrant,
     kind: TokenKind,
-) -> Result<String, CredentialError> {
-    let appid = AppId::parse(appid).map_err(|_| CredentialError::UnknownApp)?;
-    let app = state
-        .store
-        .get_app(&appid)
-        .await?
-        .ok_or(CredentialError::UnknownApp)?;
-    if !AppSecret::presented(secret).matches(&app.secret_hash) {
-        return Err(CredentialError::WrongSecret);
-    }
-    let (token, text) = NewToken::issue(appid, kind, state.clock.now());
+) -> Result<String, GrantError> {
+    let app = state.store.get_app(&grant.appid).await?;
+    let (token, text) = grant.issue(app.as_ref(), kind, state.clock.now())?;
     state.store.issue_token(&token).await?;
     Ok(text)
 }

@@ -1,13 +1,13 @@
 //! `POST /api/apps/v2/token` — `{appid, secret, grant_type:"client_credential"}` →
 //! `{err_no:0, err_tips:"success", data:{access_token:"08…", expires_in:7200}}`.
 
-use super::{issue, CredentialError};
+use super::issue;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::token::{TokenKind, TOKEN_TTL_SECS};
-use dyopen_wire::dialect::{v2_token_codes as codes, V2Token};
+use dyopen_core::token::{TokenGrant, TokenKind, TOKEN_TTL};
+use dyopen_wire::dialect::V2Token;
 use dyopen_wire::token::{V2TokenRequest, V2TokenResponse};
 
 /// Issues a v2 token.
@@ -18,20 +18,11 @@ pub async fn handler(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<V2TokenRequest, V2Token>,
 ) -> Result<Json<V2TokenResponse>, ApiError<V2Token>> {
-    let (Some(appid), Some(secret), Some(grant)) = (req.appid, req.secret, req.grant_type) else {
-        return Err(ApiError::new(codes::PARAM, codes::PARAM_MSG));
-    };
-    if grant != "client_credential" {
-        return Err(ApiError::new(codes::BAD_GRANT, codes::BAD_GRANT_MSG));
-    }
-    match issue(&state, &appid, &secret, TokenKind::V2).await {
-        Ok(token) => Ok(Json(V2TokenResponse::success(token, TOKEN_TTL_SECS))),
-        Err(CredentialError::UnknownApp) => {
-            Err(ApiError::new(codes::BAD_APPID, codes::BAD_APPID_MSG))
-        }
-        Err(CredentialError::WrongSecret) => {
-            Err(ApiError::new(codes::BAD_SECRET, codes::BAD_SECRET_MSG))
-        }
-        Err(CredentialError::Storage(e)) => Err(ApiError::system(e)),
-    }
+    let grant = TokenGrant::parse(
+        req.appid.as_deref(),
+        req.secret.as_deref(),
+        req.grant_type.as_deref(),
+    )?;
+    let token = issue(&state, grant, TokenKind::V2).await?;
+    Ok(Json(V2TokenResponse::success(token, TOKEN_TTL.get())))
 }

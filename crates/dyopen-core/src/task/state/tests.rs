@@ -1,7 +1,7 @@
-//! Unit and property tests of the talents rules.
+//! Unit and property tests of the task rules: status, talents and submissions.
 
 use super::*;
-use crate::task::{TaskDetails, TaskStatus};
+use crate::task::{NewTask, TaskDetails, TaskDraft};
 use proptest::prelude::*;
 
 const NOW: Timestamp = Timestamp::from_secs(1_000);
@@ -42,18 +42,13 @@ fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn outcomes(d: &TalentsDecision) -> Vec<TalentOutcome> {
-    d.results.iter().map(|(_, o)| *o).collect()
+/// The state of `task` with all of `talents`.
+fn state(task: Option<&Task>, talents: &[Talent]) -> TaskState {
+    TaskState::new(7, task.cloned(), talents.to_vec())
 }
 
-#[test]
-fn douyin_ids_are_1_to_32_of_alnum_underscore_dot() {
-    for ok in ["a", "lw1352552", "9423515316", "a.b_c", &"x".repeat(32)] {
-        assert!(DouyinId::parse(ok).is_some(), "{ok}");
-    }
-    for bad in ["", "a b", "a-b", "抖音", &"x".repeat(33), "a/b"] {
-        assert!(DouyinId::parse(bad).is_none(), "{bad}");
-    }
+fn outcomes(d: &TalentsDecision) -> Vec<TalentOutcome> {
+    d.results.iter().map(|(_, o)| *o).collect()
 }
 
 #[test]
@@ -62,7 +57,7 @@ fn checks_run_in_order_task_then_terminated_then_count() {
     let t = task(&app, TaskType::Exclusive);
     let none: Vec<String> = vec![];
     let r = |task: Option<&Task>, app: &AppId, ids: &[String], now| {
-        decide_talents(task, &[], app, TalentOp::Add, ids, now)
+        state(task, &[]).decide_talents(app, TalentOp::Add, ids, now)
     };
     assert!(matches!(
         r(None, &app, &none, NOW),
@@ -115,15 +110,14 @@ fn every_row_of_the_table() {
         talent("gone", 1, CooperationState::Cancelled),
         talent("done", 2, CooperationState::Submitted),
     ];
-    let add = decide_talents(
-        Some(&t),
-        &existing,
-        &app,
-        TalentOp::Add,
-        &ids(&["new", "coop", "done", "gone", "bad id"]),
-        NOW,
-    )
-    .unwrap();
+    let add = state(Some(&t), &existing)
+        .decide_talents(
+            &app,
+            TalentOp::Add,
+            &ids(&["new", "coop", "done", "gone", "bad id"]),
+            NOW,
+        )
+        .unwrap();
     use TalentOutcome::*;
     assert_eq!(
         outcomes(&add),
@@ -146,15 +140,14 @@ fn every_row_of_the_table() {
         .find(|w| w.talent.douyin_id == "new")
         .unwrap();
     assert_eq!((new.insert, new.talent.seq), (true, 3));
-    let cancel = decide_talents(
-        Some(&t),
-        &existing,
-        &app,
-        TalentOp::Cancel,
-        &ids(&["coop", "gone", "done", "nobody", "a b"]),
-        NOW,
-    )
-    .unwrap();
+    let cancel = state(Some(&t), &existing)
+        .decide_talents(
+            &app,
+            TalentOp::Cancel,
+            &ids(&["coop", "gone", "done", "nobody", "a b"]),
+            NOW,
+        )
+        .unwrap();
     assert_eq!(
         outcomes(&cancel),
         [
@@ -180,22 +173,18 @@ fn every_row_of_the_table() {
 fn duplicates_in_one_list_see_the_new_state() {
     let app = AppId::generate();
     let t = task(&app, TaskType::Exclusive);
-    let d = decide_talents(Some(&t), &[], &app, TalentOp::Add, &ids(&["a", "a"]), NOW).unwrap();
+    let d = state(Some(&t), &[])
+        .decide_talents(&app, TalentOp::Add, &ids(&["a", "a"]), NOW)
+        .unwrap();
     assert_eq!(
         outcomes(&d),
         [TalentOutcome::Added, TalentOutcome::AlreadyAdded]
     );
     assert_eq!(d.writes.len(), 1);
     let existing = [talent("a", 0, CooperationState::Cooperating)];
-    let d = decide_talents(
-        Some(&t),
-        &existing,
-        &app,
-        TalentOp::Cancel,
-        &ids(&["a", "a"]),
-        NOW,
-    )
-    .unwrap();
+    let d = state(Some(&t), &existing)
+        .decide_talents(&app, TalentOp::Cancel, &ids(&["a", "a"]), NOW)
+        .unwrap();
     assert_eq!(
         outcomes(&d),
         [TalentOutcome::Cancelled, TalentOutcome::AlreadyCancelled]
@@ -219,32 +208,62 @@ fn cap_counts_cancelled_talents_and_readd_uses_no_slot() {
             )
         })
         .collect();
-    let d = decide_talents(
-        Some(&t),
-        &full,
-        &app,
-        TalentOp::Add,
-        &ids(&["x", "u0"]),
-        NOW,
-    )
-    .unwrap();
+    let d = state(Some(&t), &full)
+        .decide_talents(&app, TalentOp::Add, &ids(&["x", "u0"]), NOW)
+        .unwrap();
     assert_eq!(
         outcomes(&d),
         [TalentOutcome::CapReached, TalentOutcome::Added]
     );
-    let d = decide_talents(
-        Some(&t),
-        &full[..199],
-        &app,
-        TalentOp::Add,
-        &ids(&["x", "y"]),
-        NOW,
-    )
-    .unwrap();
+    let d = state(Some(&t), &full[..199])
+        .decide_talents(&app, TalentOp::Add, &ids(&["x", "y"]), NOW)
+        .unwrap();
     assert_eq!(
         outcomes(&d),
         [TalentOutcome::Added, TalentOutcome::CapReached]
     );
+}
+
+#[test]
+fn terminated_is_final_and_end_time_terminates() {
+    let app = AppId::generate();
+    let draft = TaskDraft {
+        task_name: Some(" t ".into()),
+        start_page: Some("pages/index/index".into()),
+        task_start_time: Some(100),
+        task_end_time: Some(200),
+        ..TaskDraft::default()
+    };
+    let t = NewTask::parse(draft, Timestamp::from_secs(0))
+        .unwrap()
+        .into_task(1, app.clone(), Timestamp::from_secs(0));
+    assert!(state(Some(&t), &[])
+        .decide_status(&app, TaskStatus::Paused, Timestamp::from_secs(199))
+        .is_ok());
+    assert!(matches!(
+        state(Some(&t), &[]).decide_status(&app, TaskStatus::Running, Timestamp::from_secs(200)),
+        Err(TaskError::Terminated)
+    ));
+    let done = Task {
+        status: TaskStatus::Terminated,
+        ..t.clone()
+    };
+    assert!(matches!(
+        state(Some(&done), &[]).decide_status(&app, TaskStatus::Running, Timestamp::from_secs(0)),
+        Err(TaskError::Terminated)
+    ));
+    assert!(matches!(
+        state(Some(&t), &[]).decide_status(
+            &AppId::generate(),
+            TaskStatus::Running,
+            Timestamp::from_secs(0)
+        ),
+        Err(TaskError::UnknownTask)
+    ));
+    assert!(matches!(
+        state(None, &[]).decide_status(&app, TaskStatus::Running, Timestamp::from_secs(0)),
+        Err(TaskError::UnknownTask)
+    ));
 }
 
 #[test]
@@ -256,28 +275,32 @@ fn submission_needs_a_cooperating_talent_on_a_live_task() {
         talent("gone", 1, CooperationState::Cancelled),
     ];
     let id = |s: &str| DouyinId::parse(s).unwrap();
-    let s = decide_submission(&t, &existing, &id("coop"), Some("v1"), NOW).unwrap();
+    let s = state(Some(&t), &existing)
+        .decide_submission(&id("coop"), Some("v1"), NOW)
+        .unwrap();
     assert_eq!(
         (s.state, s.video_id.as_deref()),
         (CooperationState::Submitted, Some("v1"))
     );
     assert!(matches!(
-        decide_submission(&t, &existing, &id("gone"), None, NOW),
+        state(Some(&t), &existing).decide_submission(&id("gone"), None, NOW),
         Err(SubmissionError::NotCooperating(_))
     ));
     assert!(matches!(
-        decide_submission(&t, &existing, &id("zz"), None, NOW),
+        state(Some(&t), &existing).decide_submission(&id("zz"), None, NOW),
         Err(SubmissionError::NotCooperating(_))
     ));
     assert!(matches!(
-        decide_submission(
-            &t,
-            &existing,
+        state(Some(&t), &existing).decide_submission(
             &id("coop"),
             None,
             Timestamp::from_secs(2_000)
         ),
         Err(SubmissionError::Terminated)
+    ));
+    assert!(matches!(
+        state(None, &[]).decide_submission(&id("coop"), None, NOW),
+        Err(SubmissionError::NoTask(7))
     ));
 }
 
@@ -300,7 +323,7 @@ proptest! {
             .collect();
         for (list, add) in lists.iter().zip(ops) {
             let op = if add { TalentOp::Add } else { TalentOp::Cancel };
-            let d = decide_talents(Some(&t), &talents, &app, op, list, NOW).unwrap();
+            let d = state(Some(&t), &talents).decide_talents(&app, op, list, NOW).unwrap();
             prop_assert_eq!(d.results.len(), list.len());
             for ((sent, _), raw) in d.results.iter().zip(list) {
                 prop_assert_eq!(sent, raw);
@@ -339,8 +362,9 @@ proptest! {
             .cloned()
             .collect();
         let op = if add { TalentOp::Add } else { TalentOp::Cancel };
-        let all = decide_talents(Some(&t), &talents, &app, op, &list, NOW).unwrap();
-        let among = decide_talents_among(Some(&t), &named, talents.len(), &app, op, &list, NOW).unwrap();
+        let all = state(Some(&t), &talents).decide_talents(&app, op, &list, NOW).unwrap();
+        let named = TaskState { task_id: 7, task: Some(t.clone()), talents: named, talent_count: talents.len() };
+        let among = named.decide_talents(&app, op, &list, NOW).unwrap();
         prop_assert_eq!(all, among);
     }
 }
