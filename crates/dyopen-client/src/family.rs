@@ -3,6 +3,7 @@
 //! Envelopes, token-error codes and system codes are the wire dialects' own.
 
 use dyopen_wire::dialect::{City, ClientToken, LinkLegacy, Open, Talents, V2Token};
+use dyopen_wire::dialect::ErrorParts;
 use dyopen_wire::Dialect;
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,20 +25,13 @@ pub(crate) enum Family {
     LinkLegacy,
 }
 
-/// A non-zero answer: code, text, log id (if in the envelope).
-pub(crate) struct Failure {
-    pub code: i64,
-    pub message: String,
-    pub log_id: Option<String>,
-}
-
-/// Reads `body` through `D`'s error body: `None` for code 0, `Err(())` when it is not `D`'s.
-fn read<D: Dialect>(body: &Value) -> Result<Option<Failure>, ()> {
+/// Reads `body` through `D`'s error body: `None` for code 0 (a success answer), the code, text
+/// and log id (if the envelope has a non-empty one) otherwise; `Err(())` when it is not `D`'s.
+fn read<D: Dialect>(body: &Value) -> Result<Option<ErrorParts>, ()> {
     let parts = D::error_parts(D::ErrorBody::deserialize(body).map_err(drop)?);
-    Ok((parts.code != 0).then(|| Failure {
-        code: parts.code,
-        message: parts.message,
+    Ok((parts.code != 0).then(|| ErrorParts {
         log_id: parts.log_id.filter(|l| !l.is_empty()),
+        ..parts
     }))
 }
 
@@ -63,7 +57,7 @@ impl Family {
 
     /// `None` when the body is a success answer; the failure otherwise. A body that is not the
     /// family's envelope is not this family's answer (`Err(())`).
-    pub(crate) fn failure(self, body: &Value) -> Result<Option<Failure>, ()> {
+    pub(crate) fn failure(self, body: &Value) -> Result<Option<ErrorParts>, ()> {
         match self {
             Family::City => read::<City>(body),
             Family::V2Token => read::<V2Token>(body),
