@@ -2,8 +2,8 @@
 //! and the client's own choices per family (the token kind, whether the token goes in the body).
 //! Envelopes, token-error codes and system codes are the wire dialects' own.
 
-use dyopen_wire::dialect::{City, ClientToken, LinkLegacy, Open, Talents, V2Token};
 use dyopen_wire::dialect::ErrorParts;
+use dyopen_wire::dialect::{City, ClientToken, LinkLegacy, Open, Talents, V2Token};
 use dyopen_wire::Dialect;
 use serde::Deserialize;
 use serde_json::Value;
