@@ -2,8 +2,9 @@
 //! running task of the app with no talents yet.
 #![no_main]
 
-use dyopen_core::task::{task_id_from_wire, TalentOp, TaskState, TaskType};
+use dyopen_core::task::{task_id_from_wire, TaskState, TaskType};
 use dyopen_fuzz::{app, body, split, task, NOW};
+use dyopen_server::api::task::convert::talent_op;
 use dyopen_wire::task::UpdateOrientTalentsRequest;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(req) = body::<UpdateOrientTalentsRequest>(selector == 1, bytes) else {
         return;
     };
-    let Ok(op) = TalentOp::parse(req.op_type) else {
+    let Ok(op) = talent_op(req.op_type) else {
         return;
     };
     let Some(task_id) = task_id_from_wire(req.task_id.0) else {

@@ -3,9 +3,9 @@
 //! and page window the store runs in SQL, applied to one task).
 #![no_main]
 
-use dyopen_core::task::{parse_task_status, AppTaskIdQuery, NewTask, TaskQuery, TaskType};
+use dyopen_core::task::{AppTaskIdQuery, NewTask, TaskQuery, TaskType};
 use dyopen_fuzz::{app, body, split, task, NOW};
-use dyopen_server::api::task::view::{draft, task_info};
+use dyopen_server::api::task::convert::{draft, task_info, task_status};
 use dyopen_wire::task::{
     AddTaskRequest, QueryAppTaskIdRequest, QueryTaskInfoRequest, UpdateStatusRequest,
 };
@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
             let Some(req) = body::<UpdateStatusRequest>(form, bytes) else {
                 return;
             };
-            let _ = parse_task_status(req.task_status.map(|s| s.0));
+            let _ = task_status(req.task_status.map(|s| s.0));
         }
         2 => {
             let Some(req) = body::<QueryTaskInfoRequest>(form, bytes) else {

@@ -1,9 +1,11 @@
-//! The error dialects as the client reads them: where each family puts its code, text and log id,
-//! which codes mean "the token is bad" (refresh once) and which mean "the platform failed" (retry).
+//! The error dialects as the client reads them: which wire [`Dialect`] each family answers in,
+//! and the client's own choices per family (the token kind, whether the token goes in the body).
+//! Envelopes, token-error codes and system codes are the wire dialects' own.
 
-use dyopen_wire::dialect::{
-    city_codes, client_token_codes, link_codes, open_codes, talents_codes, v2_token_codes,
-};
+use dyopen_wire::dialect::ErrorParts;
+use dyopen_wire::dialect::{City, ClientToken, LinkLegacy, Open, Talents, V2Token};
+use dyopen_wire::Dialect;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// An API family, i.e. one error envelope (see `dyopen_wire::dialect`).
@@ -23,18 +25,19 @@ pub(crate) enum Family {
     LinkLegacy,
 }
 
-/// A non-zero answer: code, text, log id (if in the envelope).
-pub(crate) struct Failure {
-    pub code: i64,
-    pub message: String,
-    pub log_id: Option<String>,
+/// Reads `body` through `D`'s error body: `None` for code 0 (a success answer), the code, text
+/// and log id (if the envelope has a non-empty one) otherwise; `Err(())` when it is not `D`'s.
+fn read<D: Dialect>(body: &Value) -> Result<Option<ErrorParts>, ()> {
+    let parts = D::error_parts(D::ErrorBody::deserialize(body).map_err(drop)?);
+    Ok((parts.code != 0).then(|| ErrorParts {
+        log_id: parts.log_id.filter(|l| !l.is_empty()),
+        ..parts
+    }))
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+/// `D`'s token-error codes and system code.
+fn codes<D: Dialect>() -> (&'static [i64], i64) {
+    (D::TOKEN_ERROR_CODES, D::SYSTEM.0)
 }
 
 impl Family {
@@ -52,66 +55,39 @@ impl Family {
         }
     }
 
-    /// `None` when the body is a success answer; the failure otherwise. A body without the
-    /// family's code field is not this family's answer (`Err(())`).
-    pub(crate) fn failure(self, body: &Value) -> Result<Option<Failure>, ()> {
-        let (code, message, log_id) = match self {
-            Family::City | Family::Open => (
-                body.get("err_no"),
-                text(body, "err_msg"),
-                Some(text(body, "log_id")),
-            ),
-            Family::V2Token | Family::LinkLegacy => {
-                (body.get("err_no"), text(body, "err_tips"), None)
-            }
-            Family::Talents => (
-                body.get("error"),
-                text(body, "message"),
-                Some(text(body, "log_id")),
-            ),
-            Family::ClientToken => {
-                let data = body.get("data").cloned().unwrap_or(Value::Null);
-                (
-                    body.get("data").and_then(|d| d.get("error_code")),
-                    text(&data, "description"),
-                    None,
-                )
-            }
-        };
-        let code = code.and_then(Value::as_i64).ok_or(())?;
-        if code == 0 {
-            return Ok(None);
+    /// `None` when the body is a success answer; the failure otherwise. A body that is not the
+    /// family's envelope is not this family's answer (`Err(())`).
+    pub(crate) fn failure(self, body: &Value) -> Result<Option<ErrorParts>, ()> {
+        match self {
+            Family::City => read::<City>(body),
+            Family::V2Token => read::<V2Token>(body),
+            Family::ClientToken => read::<ClientToken>(body),
+            Family::Open => read::<Open>(body),
+            Family::Talents => read::<Talents>(body),
+            Family::LinkLegacy => read::<LinkLegacy>(body),
         }
-        Ok(Some(Failure {
-            code,
-            message,
-            log_id: log_id.filter(|l| !l.is_empty()),
-        }))
+    }
+
+    /// The family's token-error codes and system code.
+    fn codes(self) -> (&'static [i64], i64) {
+        match self {
+            Family::City => codes::<City>(),
+            Family::V2Token => codes::<V2Token>(),
+            Family::ClientToken => codes::<ClientToken>(),
+            Family::Open => codes::<Open>(),
+            Family::Talents => codes::<Talents>(),
+            Family::LinkLegacy => codes::<LinkLegacy>(),
+        }
     }
 
     /// The code means the token was rejected (invalid, expired or revoked): refresh and retry once.
     pub(crate) fn is_token_error(self, code: i64) -> bool {
-        match self {
-            Family::City => code == city_codes::AUTH,
-            Family::Open => code == open_codes::TOKEN,
-            Family::Talents => code == talents_codes::TOKEN_INVALID,
-            Family::LinkLegacy => {
-                code == link_codes::TOKEN_BAD || code == link_codes::TOKEN_EXPIRED
-            }
-            Family::V2Token | Family::ClientToken => false,
-        }
+        self.codes().0.contains(&code)
     }
 
     /// The code means the platform failed, not the request: retry with backoff.
     pub(crate) fn is_system_error(self, code: i64) -> bool {
-        match self {
-            Family::City => code == city_codes::SYSTEM,
-            Family::Open => code == open_codes::SYSTEM,
-            Family::Talents => code == talents_codes::SYSTEM,
-            Family::LinkLegacy => code == link_codes::SYSTEM,
-            Family::V2Token => code == v2_token_codes::SYSTEM,
-            Family::ClientToken => code == client_token_codes::SYSTEM,
-        }
+        self.codes().1 == code
     }
 
     /// Whether the platform reads the token from the body (`access_token`) rather than the

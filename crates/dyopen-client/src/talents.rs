@@ -8,38 +8,12 @@ use crate::family::Family;
 use crate::transport::Call;
 use dyopen_wire::dialect::TalentsEnvelope;
 use dyopen_wire::ids::FlexId;
+pub use dyopen_wire::task::TalentOp;
 use dyopen_wire::task::{
     UpdateInfo, UpdateOrientTalentsData, UpdateOrientTalentsRequest, MAX_TALENTS_PER_CALL,
 };
 
 use dyopen_wire::paths::TALENTS_UPDATE as PATH;
-
-/// Add talents to an exclusive task, or cancel their cooperation.
-///
-/// ```
-/// assert_eq!(dyopen_client::TalentOp::Cancel.code(), 2);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TalentOp {
-    /// `op_type` 1.
-    Add,
-    /// `op_type` 2.
-    Cancel,
-}
-
-impl TalentOp {
-    /// The wire `op_type`.
-    ///
-    /// ```
-    /// assert_eq!(dyopen_client::TalentOp::Add.code(), 1);
-    /// ```
-    pub fn code(self) -> i64 {
-        match self {
-            TalentOp::Add => 1,
-            TalentOp::Cancel => 2,
-        }
-    }
-}
 
 /// One talents update: which task, which operation, which ids (any number).
 ///

@@ -7,6 +7,7 @@ use crate::family::Family;
 use crate::transport::Call;
 use dyopen_wire::dialect::OpenEnvelope;
 use dyopen_wire::ids::{FlexId, FlexInt};
+pub use dyopen_wire::task::TaskStatus;
 use dyopen_wire::task::{
     AddTaskRequest, QueryAppTaskIdData, QueryAppTaskIdRequest, QueryTaskInfoData,
     QueryTaskInfoRequest, TaskIdData, UpdateStatusRequest,
@@ -16,36 +17,6 @@ use dyopen_wire::paths::{
     TASK_ADD as ADD_TASK, TASK_QUERY_IDS as QUERY_APP_TASK_ID, TASK_QUERY_INFO as QUERY_TASK_INFO,
     TASK_UPDATE_STATUS as UPDATE_STATUS,
 };
-
-/// A task's status for `update_status`.
-///
-/// ```
-/// assert_eq!(dyopen_client::TaskStatus::Terminated.code(), 3);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskStatus {
-    /// 1.
-    Running,
-    /// 2.
-    Paused,
-    /// 3 (final).
-    Terminated,
-}
-
-impl TaskStatus {
-    /// The wire value.
-    ///
-    /// ```
-    /// assert_eq!(dyopen_client::TaskStatus::Paused.code(), 2);
-    /// ```
-    pub fn code(self) -> i64 {
-        match self {
-            TaskStatus::Running => 1,
-            TaskStatus::Paused => 2,
-            TaskStatus::Terminated => 3,
-        }
-    }
-}
 
 impl Client {
     /// `add_task`: creates a task for the token's app; returns its 19-digit id.

@@ -1,5 +1,6 @@
-//! Snapshots of every dialect's error envelope: the parameter error (field, missing, malformed)
-//! and the system error. Review `.snap` changes like code: clients parse these bytes.
+//! Snapshots of every dialect's error envelope: the parameter error (field, missing, malformed),
+//! the system error and the token-error codes; each body reads back to its code and text.
+//! Review `.snap` changes like code: clients parse these bytes.
 
 use dyopen_wire::dialect::{
     Admin, City, CityAdd, ClientToken, Dialect, LinkLegacy, Open, Talents, V2Token,
@@ -9,7 +10,12 @@ use serde_json::{json, Value};
 
 fn envelopes<D: Dialect>() -> Value {
     let body = |code: i64, message: String| {
-        serde_json::to_value(D::error_body(code, message, "LOG_ID".into())).expect("serialises")
+        let value = serde_json::to_value(D::error_body(code, message.clone(), "LOG_ID".into()))
+            .expect("serialises");
+        let parts = D::error_parts(serde_json::from_value(value.clone()).expect("reads back"));
+        assert!(matches!(parts.log_id.as_deref(), None | Some("LOG_ID")));
+        assert_eq!((parts.code, parts.message), (code, message));
+        value
     };
     let (system_code, system_text) = D::SYSTEM;
     json!({
@@ -20,6 +26,7 @@ fn envelopes<D: Dialect>() -> Value {
         "system": body(system_code, system_text.to_owned()),
         "param_status": D::PARAM_STATUS,
         "system_status": D::SYSTEM_STATUS,
+        "token_error_codes": D::TOKEN_ERROR_CODES,
     })
 }
 

@@ -196,12 +196,6 @@ impl NewTask {
     }
 }
 
-/// Parses `task_status` of update_status.
-pub fn parse_task_status(raw: Option<i64>) -> Result<TaskStatus, TaskError> {
-    raw.and_then(TaskStatus::from_code)
-        .ok_or(TaskError::BadField("task_status"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    /// The platform's code.
+    /// The stored code (the platform's numbers; the server converts to the wire's enum).
     pub fn code(self) -> i64 {
         match self {
             Self::Running => 1,
@@ -26,7 +26,7 @@ impl TaskStatus {
             Self::Terminated => 3,
         }
     }
-    /// The status of a code.
+    /// The status of a stored code.
     pub fn from_code(code: i64) -> Option<Self> {
         match code {
             1 => Some(Self::Running),

@@ -33,24 +33,14 @@ impl DouyinId {
     }
 }
 
-/// `op_type`.
+/// What an `update_orient_talents` call does to its ids (the server converts the wire's
+/// `op_type` codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TalentOp {
-    /// 1: add talents.
+    /// Add talents.
     Add,
-    /// 2: cancel cooperations.
+    /// Cancel cooperations.
     Cancel,
-}
-
-impl TalentOp {
-    /// 1 or 2.
-    pub fn parse(code: i64) -> Result<Self, TalentsError> {
-        match code {
-            1 => Ok(Self::Add),
-            2 => Ok(Self::Cancel),
-            _ => Err(TalentsError::BadField("op_type")),
-        }
-    }
 }
 
 /// Request-level failures of `update_orient_talents`, in the order they are checked.

@@ -2,6 +2,7 @@
 //! talents, and record talents' submissions (a talent posted a video).
 
 use super::{error, Paging};
+use crate::api::task::convert::{wire_id, wire_status};
 use crate::http::extract::WireQuery;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
@@ -16,7 +17,6 @@ use dyopen_core::task::{
 };
 use dyopen_wire::admin::Page;
 use dyopen_wire::dialect::Admin;
-use dyopen_wire::ids::FlexId;
 use dyopen_wire::task::{SubmissionRequest, TalentView, TaskDetailView, TaskSummaryView};
 
 fn talent_view(t: &Talent) -> TalentView {
@@ -34,11 +34,11 @@ fn talent_view(t: &Talent) -> TalentView {
 pub(crate) fn summary(task: &Task, talents: &[Talent], now: Timestamp) -> TaskSummaryView {
     let count = |s: CooperationState| talents.iter().filter(|t| t.state == s).count() as u64;
     TaskSummaryView {
-        task_id: FlexId(u64::try_from(task.task_id).unwrap_or_default()),
+        task_id: wire_id(task.task_id),
         appid: task.appid.to_string(),
         task_name: task.task_name.clone(),
         task_type: task.task_type.code(),
-        status: task.effective_status(now).code(),
+        status: wire_status(task.effective_status(now)).code(),
         start_page: task.start_page.clone(),
         task_start_time: rfc3339(task.task_start_time),
         task_end_time: rfc3339(task.task_end_time),

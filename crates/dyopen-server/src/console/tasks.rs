@@ -7,6 +7,7 @@ use super::charts::{self, Bar};
 use super::paths::{self, fill};
 use super::session::{ConsoleForm, Session};
 use super::view::{load_app, page_window, platform_text, AppTab, Chrome, Pager};
+use crate::api::task::convert;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::timefmt::{beijing_local_input, beijing_minute, parse_beijing_local};
@@ -16,8 +17,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dyopen_core::app::App;
 use dyopen_core::task::{
-    check_video_id, parse_task_status, task_id_from_wire, CooperationState, DouyinId, NewTask,
-    PageWindow, TalentOp, Task, TaskDraft, TaskFilter,
+    check_video_id, task_id_from_wire, CooperationState, DouyinId, NewTask, PageWindow, Task,
+    TaskDraft, TaskFilter, TaskStatus,
 };
 use dyopen_wire::dialect::{Open, Talents};
 use serde::Deserialize;
@@ -32,11 +33,11 @@ fn state_label(s: CooperationState) -> &'static str {
     }
 }
 
-fn status_label(code: i64) -> &'static str {
-    match code {
-        1 => "1 进行中 Running",
-        2 => "2 已暂停 Paused",
-        _ => "3 已终止 Terminated",
+fn status_label(status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Running => "1 进行中 Running",
+        TaskStatus::Paused => "2 已暂停 Paused",
+        TaskStatus::Terminated => "3 已终止 Terminated",
     }
 }
 
@@ -92,13 +93,14 @@ async fn tasks_page(
             .await
             .map_err(super::storage_failed)?;
         let count = |s| talents.iter().filter(|x| x.state == s).count();
-        let code = t.effective_status(now).code();
+        let status = t.effective_status(now);
+        let code = convert::wire_status(status).code();
         rows.push(TaskRow {
             id: t.task_id.to_string(),
             href: fill(paths::TASK, &[&t.task_id.to_string()]),
             name: t.task_name.clone(),
             exclusive: t.task_type.code() == 2,
-            status: status_label(code),
+            status: status_label(status),
             status_code: code,
             ends: beijing_minute(t.task_end_time),
             cooperating: count(CooperationState::Cooperating),
@@ -277,14 +279,15 @@ async fn task_page(state: &AppState, session: &Session, raw: &str) -> Result<Tas
             value: *n,
         })
         .collect();
-    let code = task.effective_status(now).code();
+    let status = task.effective_status(now);
+    let code = convert::wire_status(status).code();
     let mut chrome = Chrome::for_app(state, session, &app, AppTab::Tasks);
     chrome.title = format!("任务 Task · {}", task.task_name);
     Ok(TaskPage {
         chrome,
         id: raw.to_owned(),
         exclusive: task.task_type.code() == 2,
-        status: status_label(code),
+        status: status_label(status),
         status_code: code,
         starts: beijing_minute(task.task_start_time),
         ends: beijing_minute(task.task_end_time),
@@ -364,7 +367,7 @@ pub async fn set_status(
         Ok(None) => return super::not_found(&raw),
         Err(e) => return super::storage_failed(e),
     };
-    let done = match parse_task_status(Some(form.task_status)) {
+    let done = match convert::task_status(Some(form.task_status)) {
         Ok(status) => state
             .store
             .task_set_status(&task.appid, id, status, state.clock.now())
@@ -409,7 +412,7 @@ pub async fn talents(
         Ok(None) => return super::not_found(&raw),
         Err(e) => return super::storage_failed(e),
     };
-    let outcome = match TalentOp::parse(form.op_type) {
+    let outcome = match convert::talent_op(form.op_type) {
         Ok(op) => {
             state
                 .store

@@ -3,6 +3,7 @@
 //! provider grants and city bindings. Every app is validated before anything is written.
 
 use crate::admin::apps::view;
+use crate::api::task::convert;
 use crate::http::extract::read_body;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -113,9 +114,8 @@ pub async fn apply_fixture(
             .iter()
             .enumerate()
             .map(|(j, t)| {
-                let task =
-                    NewTask::parse(crate::api::task::view::draft(t.clone()), state.clock.now())
-                        .and_then(|task| task.check_page(&app.pages).map(|()| task));
+                let task = NewTask::parse(convert::draft(t.clone()), state.clock.now())
+                    .and_then(|task| task.check_page(&app.pages).map(|()| task));
                 task.map_err(|e| bad(format!("apps[{i}].tasks[{j}]: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -55,6 +55,20 @@ pub mod admin_codes {
             _ => "internal",
         }
     }
+
+    /// The code of a wire string: the inverse of [`name`] (`internal` for any other string).
+    pub fn code(name: &str) -> i64 {
+        match name {
+            "invalid_request" => INVALID_REQUEST,
+            "unauthorized" => UNAUTHORIZED,
+            "not_found" => NOT_FOUND,
+            "method_not_allowed" => METHOD_NOT_ALLOWED,
+            "conflict" => CONFLICT,
+            "payload_too_large" => TOO_LARGE,
+            "unavailable" => UNAVAILABLE,
+            _ => INTERNAL,
+        }
+    }
 }
 
 impl Dialect for Admin {
@@ -63,6 +77,8 @@ impl Dialect for Admin {
     const SYSTEM: (i64, &'static str) = (admin_codes::INTERNAL, "internal error");
     const PARAM_STATUS: u16 = 400;
     const SYSTEM_STATUS: u16 = 500;
+    // The admin key is no platform token: nothing to refresh.
+    const TOKEN_ERROR_CODES: &'static [i64] = &[];
     fn param_message(problem: &ParamProblem) -> String {
         problem.detail()
     }
@@ -72,6 +88,13 @@ impl Dialect for Admin {
                 code: admin_codes::name(code).to_owned(),
                 message,
             },
+        }
+    }
+    fn error_parts(body: AdminError) -> ErrorParts {
+        ErrorParts {
+            code: admin_codes::code(&body.error.code),
+            message: body.error.message,
+            log_id: None,
         }
     }
 }

@@ -54,6 +54,7 @@ impl Dialect for City {
     type ErrorBody = CityEnvelope;
     const PARAM_CODE: i64 = city_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (city_codes::SYSTEM, "系统错误");
+    const TOKEN_ERROR_CODES: &'static [i64] = &[city_codes::AUTH];
     fn param_message(problem: &ParamProblem) -> String {
         city_param_message(problem)
     }
@@ -65,12 +66,20 @@ impl Dialect for City {
             data_id: None,
         }
     }
+    fn error_parts(body: CityEnvelope) -> ErrorParts {
+        ErrorParts {
+            code: body.err_no,
+            message: body.err_msg,
+            log_id: Some(body.log_id),
+        }
+    }
 }
 
 impl Dialect for CityAdd {
     type ErrorBody = CityEnvelope;
     const PARAM_CODE: i64 = City::PARAM_CODE;
     const SYSTEM: (i64, &'static str) = City::SYSTEM;
+    const TOKEN_ERROR_CODES: &'static [i64] = City::TOKEN_ERROR_CODES;
     fn param_message(problem: &ParamProblem) -> String {
         City::param_message(problem)
     }
@@ -79,5 +88,8 @@ impl Dialect for CityAdd {
             data_id: Some(String::new()),
             ..City::error_body(code, message, log_id)
         }
+    }
+    fn error_parts(body: CityEnvelope) -> ErrorParts {
+        City::error_parts(body)
     }
 }

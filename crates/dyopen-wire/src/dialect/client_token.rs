@@ -51,6 +51,8 @@ impl Dialect for ClientToken {
     type ErrorBody = ClientTokenEnvelope;
     const PARAM_CODE: i64 = client_token_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (client_token_codes::SYSTEM, "系统错误");
+    // The token endpoint itself: its errors are about the credentials, not a token.
+    const TOKEN_ERROR_CODES: &'static [i64] = &[];
     fn param_message(_: &ParamProblem) -> String {
         client_token_codes::PARAM_MSG.to_owned()
     }
@@ -63,6 +65,13 @@ impl Dialect for ClientToken {
                 expires_in: 0,
             },
             message: "error".to_owned(),
+        }
+    }
+    fn error_parts(body: ClientTokenEnvelope) -> ErrorParts {
+        ErrorParts {
+            code: body.data.error_code,
+            message: body.data.description,
+            log_id: None,
         }
     }
 }

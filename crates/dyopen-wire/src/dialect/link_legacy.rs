@@ -5,16 +5,13 @@ use super::*;
 /// URL link legacy: `{err_no, err_tips, url_link}` (`/api/apps/url_link/generate`).
 pub struct LinkLegacy;
 
-/// Codes of the legacy URL-link dialect (seed 002).
+/// Codes of the legacy URL-link dialect (seed 002). Their texts are core's `LinkError` texts,
+/// which is what the server sends.
 pub mod link_codes {
     /// Parameter error.
     pub const PARAM: i64 = 1;
-    /// Text of [`PARAM`].
-    pub const PARAM_MSG: &str = "参数填写错误";
     /// Banned app.
     pub const BANNED: i64 = 2;
-    /// Text of [`BANNED`].
-    pub const BANNED_MSG: &str = "权限被封禁";
     /// Internal error.
     pub const SYSTEM: i64 = -1;
     /// Body or field types unparsable.
@@ -23,20 +20,12 @@ pub mod link_codes {
     pub const UNPARSABLE_MSG: &str = "参数解析失败,请检查参数格式";
     /// Expiry out of range.
     pub const EXPIRE_RANGE: i64 = 12019;
-    /// Text of [`EXPIRE_RANGE`].
-    pub const EXPIRE_RANGE_MSG: &str = "到期时间不在范围内";
     /// qps exceeded.
     pub const TOO_FAST: i64 = 12020;
-    /// Text of [`TOO_FAST`].
-    pub const TOO_FAST_MSG: &str = "生成URL_Link频率过快";
     /// Daily quota exceeded.
     pub const QUOTA: i64 = 12021;
-    /// Text of [`QUOTA`].
-    pub const QUOTA_MSG: &str = "生成URL_Link数量超过上限";
     /// Storage failure after retries.
     pub const GENERATE_FAILED: i64 = 12022;
-    /// Text of [`GENERATE_FAILED`].
-    pub const GENERATE_FAILED_MSG: &str = "链接生成失败,联系开发人员";
     /// Token missing, unknown or malformed.
     pub const TOKEN_BAD: i64 = 12024;
     /// Text of [`TOKEN_BAD`].
@@ -63,6 +52,7 @@ impl Dialect for LinkLegacy {
     type ErrorBody = LinkLegacyEnvelope;
     const PARAM_CODE: i64 = link_codes::UNPARSABLE;
     const SYSTEM: (i64, &'static str) = (link_codes::SYSTEM, "内部错误");
+    const TOKEN_ERROR_CODES: &'static [i64] = &[link_codes::TOKEN_BAD, link_codes::TOKEN_EXPIRED];
     fn param_message(_: &ParamProblem) -> String {
         link_codes::UNPARSABLE_MSG.to_owned()
     }
@@ -71,6 +61,13 @@ impl Dialect for LinkLegacy {
             err_no: code,
             err_tips: message,
             url_link: String::new(),
+        }
+    }
+    fn error_parts(body: LinkLegacyEnvelope) -> ErrorParts {
+        ErrorParts {
+            code: body.err_no,
+            message: body.err_tips,
+            log_id: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! The server picks a dialect per route and renders every error, including body rejections,
 //! through it, so no handler builds an error body by hand.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 mod admin;
@@ -52,12 +53,16 @@ impl ParamProblem {
 
 /// An error envelope: how one API family reports an error code and text.
 pub trait Dialect: Send + Sync + 'static {
-    /// The serialised error body.
-    type ErrorBody: Serialize + Send;
+    /// The error body, as the server writes it and a client reads it back. Its code field is 0
+    /// in a success answer of the same family, which a client reads through this type too.
+    type ErrorBody: Serialize + DeserializeOwned + Send;
     /// Code of a parameter error (also used for HTTP 413).
     const PARAM_CODE: i64;
-    /// Code and text of an internal error.
+    /// Code and text of an internal error (a client retries on this code).
     const SYSTEM: (i64, &'static str);
+    /// Codes saying the presented access token was rejected: a client fetches a new token and
+    /// tries once more.
+    const TOKEN_ERROR_CODES: &'static [i64];
     /// HTTP status of a parameter error (200: business errors answer 200 on the open APIs).
     const PARAM_STATUS: u16 = 200;
     /// HTTP status of an internal error.
@@ -66,6 +71,19 @@ pub trait Dialect: Send + Sync + 'static {
     fn param_message(problem: &ParamProblem) -> String;
     /// Builds the error body; `log_id` is the request's 53-character log id.
     fn error_body(code: i64, message: String, log_id: String) -> Self::ErrorBody;
+    /// Reads a body back: the inverse of [`Dialect::error_body`].
+    fn error_parts(body: Self::ErrorBody) -> ErrorParts;
+}
+
+/// The code, text and log id an error body carries, as a client reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorParts {
+    /// The family's code; 0 in a success answer.
+    pub code: i64,
+    /// The family's text.
+    pub message: String,
+    /// The log id, in the families whose envelope has one.
+    pub log_id: Option<String>,
 }
 
 /// An empty JSON object, the `data` of an error answer. Its OpenAPI schema admits no property,

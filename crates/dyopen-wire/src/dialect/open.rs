@@ -49,6 +49,7 @@ impl Dialect for Open {
     type ErrorBody = crate::answer::OpenError;
     const PARAM_CODE: i64 = open_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (open_codes::SYSTEM, "内部错误");
+    const TOKEN_ERROR_CODES: &'static [i64] = &[open_codes::TOKEN];
     fn param_message(problem: &ParamProblem) -> String {
         // The same words as the domain's own 28005001 texts (`参数解析失败:<field>参数不合法`).
         let detail = match problem {
@@ -65,6 +66,13 @@ impl Dialect for Open {
             err_msg: message,
             log_id,
             data: Empty {},
+        }
+    }
+    fn error_parts(body: Self::ErrorBody) -> ErrorParts {
+        ErrorParts {
+            code: body.err_no,
+            message: body.err_msg,
+            log_id: Some(body.log_id),
         }
     }
 }

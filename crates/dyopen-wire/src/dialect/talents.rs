@@ -5,7 +5,9 @@ use super::*;
 /// Talents: `{error, message, log_id, data}` (`/api/apps/taskbox/update_orient_talents`).
 pub struct Talents;
 
-/// Codes of the talents dialect (seed 001).
+/// Codes of the talents dialect (seed 001). The texts of [`NO_TASK`](talents_codes::NO_TASK),
+/// [`TERMINATED`](talents_codes::TERMINATED) and [`BAD_COUNT`](talents_codes::BAD_COUNT) are
+/// core's `TalentsError` texts, which is what the server sends.
 pub mod talents_codes {
     /// Parameter error (the seed's spelling).
     pub const PARAM: i64 = 4001015;
@@ -27,16 +29,10 @@ pub mod talents_codes {
     pub const APP_MISMATCH_MSG: &str = "appID与token不一致";
     /// Task missing or not exclusive.
     pub const NO_TASK: i64 = 5442;
-    /// Text of [`NO_TASK`].
-    pub const NO_TASK_MSG: &str = "任务不存在";
     /// Task terminated.
     pub const TERMINATED: i64 = 5591;
-    /// Text of [`TERMINATED`].
-    pub const TERMINATED_MSG: &str = "任务已终止,请重新创建";
     /// Zero or more than ten ids.
     pub const BAD_COUNT: i64 = 5592;
-    /// Text of [`BAD_COUNT`].
-    pub const BAD_COUNT_MSG: &str = "操作达人数量不合法,请调整后重试";
 }
 
 /// Success body of the talents dialect (errors: [`crate::answer::TalentsError`], `data: {}`).
@@ -57,6 +53,8 @@ impl Dialect for Talents {
     type ErrorBody = crate::answer::TalentsError;
     const PARAM_CODE: i64 = talents_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (talents_codes::SYSTEM, "Service Unavailable");
+    // Not TOKEN_ABSENT: a token that never arrived would not arrive fresh either.
+    const TOKEN_ERROR_CODES: &'static [i64] = &[talents_codes::TOKEN_INVALID];
     fn param_message(problem: &ParamProblem) -> String {
         format!("{}:{}", talents_codes::PARAM_MSG, problem.detail())
     }
@@ -66,6 +64,13 @@ impl Dialect for Talents {
             message,
             log_id,
             data: Empty {},
+        }
+    }
+    fn error_parts(body: Self::ErrorBody) -> ErrorParts {
+        ErrorParts {
+            code: body.error,
+            message: body.message,
+            log_id: Some(body.log_id),
         }
     }
 }

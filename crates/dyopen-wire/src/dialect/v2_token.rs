@@ -43,6 +43,8 @@ impl Dialect for V2Token {
     type ErrorBody = V2TokenError;
     const PARAM_CODE: i64 = v2_token_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (v2_token_codes::SYSTEM, "系统错误");
+    // The token endpoint itself: its errors are about the credentials, not a token.
+    const TOKEN_ERROR_CODES: &'static [i64] = &[];
     fn param_message(_: &ParamProblem) -> String {
         v2_token_codes::PARAM_MSG.to_owned()
     }
@@ -51,6 +53,13 @@ impl Dialect for V2Token {
             err_no: code,
             err_tips: message,
             data: Empty {},
+        }
+    }
+    fn error_parts(body: V2TokenError) -> ErrorParts {
+        ErrorParts {
+            code: body.err_no,
+            message: body.err_tips,
+            log_id: None,
         }
     }
 }

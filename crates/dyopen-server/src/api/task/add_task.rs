@@ -4,7 +4,7 @@
 //! "task_end_time": "1715126400", "douyin_ids": ["lw1352552"], …}` →
 //! `{"err_no": 0, "err_msg": "", "log_id": "…", "data": {"task_id": "7218760632718443557"}}`.
 
-use super::view::{draft, ok, wire_id};
+use super::convert::{draft, ok, wire_id};
 use crate::http::auth::PresentedToken;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;

@@ -42,16 +42,16 @@ impl From<AuthError> for ApiError<Open> {
 
 impl From<TalentsError> for ApiError<Talents> {
     fn from(e: TalentsError) -> Self {
-        let (code, text) = match &e {
+        let code = match &e {
             TalentsError::BadField(field) => {
                 return ApiError::param(ParamProblem::Field((*field).to_owned()))
             }
-            TalentsError::NoTask => (talents_codes::NO_TASK, talents_codes::NO_TASK_MSG),
-            TalentsError::Terminated => (talents_codes::TERMINATED, talents_codes::TERMINATED_MSG),
-            TalentsError::BadCount => (talents_codes::BAD_COUNT, talents_codes::BAD_COUNT_MSG),
+            TalentsError::NoTask => talents_codes::NO_TASK,
+            TalentsError::Terminated => talents_codes::TERMINATED,
+            TalentsError::BadCount => talents_codes::BAD_COUNT,
             TalentsError::Storage(cause) => return ApiError::system(cause),
         };
-        ApiError::new(code, text)
+        ApiError::new(code, e.to_string())
     }
 }
 

@@ -2,12 +2,12 @@
 //! `update_orient_talents` (seed 001) on the talents dialect.
 
 pub(crate) mod add_task;
+pub mod convert;
 mod errors;
 pub(crate) mod query_app_task_id;
 pub(crate) mod query_task_info;
 pub(crate) mod update_orient_talents;
 pub(crate) mod update_status;
-pub mod view;
 
 use super::OpenApiRoutes;
 use axum::routing::post;

@@ -4,7 +4,7 @@
 //! Body `{"create_start_time": "1714521600", "create_end_time": "1715126400", "task_category": 2}`
 //! → `data: {"task_ids": ["7218760632718443557"]}`.
 
-use super::view::{ok, wire_id};
+use super::convert::{ok, wire_id};
 use crate::http::auth::PresentedToken;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;

@@ -4,7 +4,7 @@
 //! Body `{"appid": "tt…", "page_no": 1, "page_size": 10, "query_params_type": 2,
 //! "query_params_content": "春节"}` → `data: {app_id, total, page_count, tasks: […]}`.
 
-use super::view::{ok, task_info};
+use super::convert::{ok, task_info};
 use crate::http::auth::PresentedToken;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;

@@ -6,12 +6,13 @@
 //! "data": {"update_info_list": [{"douyin_id": "lw1352552", "update_result": "请求成功,已添加"}]}}`,
 //! the success envelope even when items fail.
 
+use super::convert::talent_op;
 use crate::http::auth::PresentedToken;
 use crate::http::{ApiError, LogId, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::task::{task_id_from_wire, TalentOp, TalentsError};
+use dyopen_core::task::{task_id_from_wire, TalentsError};
 use dyopen_wire::dialect::{Talents, TalentsEnvelope};
 use dyopen_wire::task::{UpdateInfo, UpdateOrientTalentsData, UpdateOrientTalentsRequest};
 
@@ -23,7 +24,7 @@ pub async fn handler(
     token: PresentedToken,
     WireJson(req, _): WireJson<UpdateOrientTalentsRequest, Talents>,
 ) -> Result<Json<TalentsEnvelope<UpdateOrientTalentsData>>, ApiError<Talents>> {
-    let op = TalentOp::parse(req.op_type)?;
+    let op = talent_op(req.op_type)?;
     if req.appid.is_empty() {
         // A required field of step 1; an empty one must not fall back to the token's app.
         return Err(TalentsError::BadField("appid").into());

@@ -3,13 +3,13 @@
 //! Body `{"task_id": "7218760632718443557", "task_status": "2"}` →
 //! `{"err_no": 0, "err_msg": "", "log_id": "…", "data": {"task_id": "7218760632718443557"}}`.
 
-use super::view::{ok, wire_id};
+use super::convert::{ok, task_status, wire_id};
 use crate::http::auth::PresentedToken;
 use crate::http::{ApiError, WireJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use dyopen_core::task::{parse_task_status, task_id_from_wire, TaskError};
+use dyopen_core::task::{task_id_from_wire, TaskError};
 use dyopen_wire::dialect::{Open, OpenEnvelope};
 use dyopen_wire::task::{TaskIdData, UpdateStatusRequest};
 
@@ -22,7 +22,7 @@ pub async fn handler(
     WireJson(req, _): WireJson<UpdateStatusRequest, Open>,
 ) -> Result<Json<OpenEnvelope<TaskIdData>>, ApiError<Open>> {
     let task_id = req.task_id.ok_or(TaskError::BadField("task_id"))?;
-    let status = parse_task_status(req.task_status.map(|s| s.0))?;
+    let status = task_status(req.task_status.map(|s| s.0))?;
     let auth = state
         .authenticate(token.pick(req.access_token.as_deref()))
         .await?;

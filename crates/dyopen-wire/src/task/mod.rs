@@ -10,6 +10,10 @@ use crate::ids::{FlexId, FlexInt};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod codes;
+
+pub use codes::{TalentOp, TaskStatus, UnknownCode};
+
 /// Most douyin ids one `update_orient_talents` call may carry (seed 001). The SDK splits longer
 /// lists into chunks of this size.
 pub const MAX_TALENTS_PER_CALL: usize = 10;
@@ -100,7 +104,7 @@ pub struct UpdateStatusRequest {
     /// The task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<FlexId>,
-    /// 1 running, 2 paused, 3 terminated (the SDK sends a string).
+    /// A [`TaskStatus`] code: 1 running, 2 paused, 3 terminated (the SDK sends a string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<FlexInt>,
     /// Token, if not in the `access-token` header.
@@ -264,7 +268,7 @@ pub struct UpdateOrientTalentsRequest {
     /// (seed 001 types it `number`).
     #[serde(serialize_with = "crate::ids::serialize_as_number")]
     pub task_id: FlexId,
-    /// 1 add, 2 cancel.
+    /// A [`TalentOp`] code: 1 add, 2 cancel.
     pub op_type: i64,
     /// Talents' douyin ids, at most [`MAX_TALENTS_PER_CALL`].
     pub douyin_ids: Vec<String>,

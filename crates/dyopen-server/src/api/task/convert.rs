@@ -1,20 +1,23 @@
-//! Conversions between the task wire types and core: the add_task draft, task views and the
-//! success envelopes.
+//! Conversions between the task wire types and core, both ways: the add_task draft, status and
+//! talent-op codes, task views and the success envelope. Core keeps its own enums (it depends on
+//! nothing of ours); each conversion here is an exhaustive match.
 
 use crate::http::LogId;
 use axum::Json;
 use dyopen_core::clock::Timestamp;
-use dyopen_core::task::{Talent, Task, TaskDetails, TaskDraft};
+use dyopen_core::task::{
+    Talent, TalentOp, TalentsError, Task, TaskDetails, TaskDraft, TaskError, TaskStatus,
+};
 use dyopen_wire::dialect::OpenEnvelope;
 use dyopen_wire::ids::FlexId;
-use dyopen_wire::task::{AddTaskRequest, OrientedTalentRel, TaskInfo};
+use dyopen_wire::task::{self as wire, AddTaskRequest, OrientedTalentRel, TaskInfo};
 
 // The SDK's chunk size and core's per-call limit are one rule.
 const _: () =
     assert!(dyopen_wire::task::MAX_TALENTS_PER_CALL == dyopen_core::task::MAX_IDS_PER_CALL);
 
 /// A v1/v2 success envelope around `data`.
-pub(super) fn ok<T>(data: T) -> Json<OpenEnvelope<T>> {
+pub fn ok<T>(data: T) -> Json<OpenEnvelope<T>> {
     Json(OpenEnvelope {
         err_no: 0,
         err_msg: String::new(),
@@ -24,7 +27,7 @@ pub(super) fn ok<T>(data: T) -> Json<OpenEnvelope<T>> {
 }
 
 /// The wire form of a stored task id (always non-negative).
-pub(crate) fn wire_id(task_id: i64) -> FlexId {
+pub fn wire_id(task_id: i64) -> FlexId {
     FlexId(u64::try_from(task_id).unwrap_or_default())
 }
 
@@ -56,6 +59,33 @@ pub fn draft(req: AddTaskRequest) -> TaskDraft {
     }
 }
 
+/// Core's status of a `task_status` code; a missing or undefined one is a bad field.
+pub fn task_status(code: Option<i64>) -> Result<TaskStatus, TaskError> {
+    let status = code.and_then(|c| wire::TaskStatus::try_from(c).ok());
+    match status.ok_or(TaskError::BadField("task_status"))? {
+        wire::TaskStatus::Running => Ok(TaskStatus::Running),
+        wire::TaskStatus::Paused => Ok(TaskStatus::Paused),
+        wire::TaskStatus::Terminated => Ok(TaskStatus::Terminated),
+    }
+}
+
+/// The wire status of core's.
+pub fn wire_status(status: TaskStatus) -> wire::TaskStatus {
+    match status {
+        TaskStatus::Running => wire::TaskStatus::Running,
+        TaskStatus::Paused => wire::TaskStatus::Paused,
+        TaskStatus::Terminated => wire::TaskStatus::Terminated,
+    }
+}
+
+/// Core's op of an `op_type` code; an undefined one is a bad field.
+pub fn talent_op(code: i64) -> Result<TalentOp, TalentsError> {
+    match wire::TalentOp::try_from(code).map_err(|_| TalentsError::BadField("op_type"))? {
+        wire::TalentOp::Add => Ok(TalentOp::Add),
+        wire::TalentOp::Cancel => Ok(TalentOp::Cancel),
+    }
+}
+
 fn number(text: &Option<String>) -> Option<serde_json::Number> {
     text.as_deref().and_then(|t| t.parse().ok())
 }
@@ -68,7 +98,7 @@ pub fn task_info(task: &Task, talents: &[Talent], now: Timestamp) -> TaskInfo {
         appid: task.appid.to_string(),
         task_name: task.task_name.clone(),
         task_type: task.task_type.code(),
-        status: task.effective_status(now).code(),
+        status: wire_status(task.effective_status(now)).code(),
         start_page: task.start_page.clone(),
         task_start_time: task.task_start_time.to_string(),
         task_end_time: task.task_end_time.to_string(),
