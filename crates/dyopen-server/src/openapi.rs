@@ -11,7 +11,9 @@
 
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use dyopen_wire::dialect::AdminError;
+use dyopen_wire::dialect::{
+    admin_codes, Admin, AdminError, City, ClientToken, Dialect, LinkLegacy, Open, Talents, V2Token,
+};
 use serde_json::Value;
 use std::sync::LazyLock;
 use utoipa::openapi::path::Operation;
@@ -25,7 +27,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 #[openapi(
     info(
         title = "dyopen",
-        description = "Wire-compatible Douyin mini-program open APIs (tokens, city binding, URL links, tasks and talents), plus dyopen's admin and emulator APIs. Business errors answer HTTP 200 in each family's envelope (a `oneOf` of success and error where their shapes differ); every code is listed in docs/api-conventions.md. A method a path does not serve answers 405 and an unknown path 404, both as `{\"error\": {\"code\", \"message\"}}`."
+        description = "Wire-compatible Douyin mini-program open APIs (tokens, city binding, URL links, tasks and talents), plus dyopen's admin and emulator APIs. Business errors answer HTTP 200 in each family's envelope (a `oneOf` of success and error where their shapes differ); each error schema enumerates its family's codes with their meanings (and docs/api-conventions.md lists them too). A method a path does not serve answers 405 and an unknown path 404, both as `{\"error\": {\"code\", \"message\"}}`."
     ),
     paths(
         crate::health::healthz,
@@ -232,10 +234,86 @@ fn require_log_id_headers(v: &mut Value) {
     }
 }
 
+/// An error schema's code field: schema, property, the success code where the schema serves
+/// success answers too, and the dialect's codes with their meanings.
+struct CodeField {
+    schema: &'static str,
+    field: &'static str,
+    ok: Option<i64>,
+    codes: Vec<(Value, &'static str)>,
+}
+
+/// The code field of each error schema and the codes of its dialect.
+fn code_fields() -> [CodeField; 7] {
+    fn numbers<D: Dialect>() -> Vec<(Value, &'static str)> {
+        D::CODES
+            .iter()
+            .map(|(c, m)| (Value::from(*c), *m))
+            .collect()
+    }
+    let admin = Admin::CODES
+        .iter()
+        .map(|(c, m)| (Value::from(admin_codes::name(*c)), *m))
+        .collect();
+    let field = |schema, field, ok, codes| CodeField {
+        schema,
+        field,
+        ok,
+        codes,
+    };
+    [
+        field("CityEnvelope", "err_no", Some(0), numbers::<City>()),
+        field(
+            "LinkLegacyEnvelope",
+            "err_no",
+            Some(0),
+            numbers::<LinkLegacy>(),
+        ),
+        field(
+            "ClientTokenData",
+            "error_code",
+            Some(0),
+            numbers::<ClientToken>(),
+        ),
+        field("OpenError", "err_no", None, numbers::<Open>()),
+        field("TalentsError", "error", None, numbers::<Talents>()),
+        field("V2TokenError", "err_no", None, numbers::<V2Token>()),
+        field("AdminErrorDetail", "code", None, admin),
+    ]
+}
+
+/// Each error schema's code field enumerates its dialect's codes ([`Dialect::CODES`]), with
+/// their meanings in its description: the one list of a family's codes in the document.
+fn enumerate_codes(doc: &mut Value) {
+    for CodeField {
+        schema,
+        field,
+        ok,
+        codes,
+    } in code_fields()
+    {
+        let Some(property) = doc
+            .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let ok = ok.map(|c| (Value::from(c), "success"));
+        let all: Vec<(Value, &str)> = ok.into_iter().chain(codes).collect();
+        let meanings: Vec<String> = all.iter().map(|(c, m)| format!("`{c}` {m}")).collect();
+        property.insert("enum".to_owned(), all.into_iter().map(|(c, _)| c).collect());
+        property.insert(
+            "description".to_owned(),
+            Value::from(format!("One of: {}.", meanings.join("; "))),
+        );
+    }
+}
+
 /// The document as JSON, as `/openapi.json` serves it.
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     require_log_id_headers(&mut doc);
+    enumerate_codes(&mut doc);
     doc
 }
 
@@ -252,6 +330,41 @@ pub async fn openapi_json() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_schema_enumerates_its_dialect_codes() {
+        let doc = document();
+        for CodeField {
+            schema,
+            field,
+            ok,
+            codes,
+        } in code_fields()
+        {
+            let property = doc
+                .pointer(&format!("/components/schemas/{schema}/properties/{field}"))
+                .unwrap_or_else(|| panic!("{schema}.{field} is in the document"));
+            let listed = property["enum"].as_array().expect("an enum");
+            assert_eq!(
+                listed.len(),
+                codes.len() + usize::from(ok.is_some()),
+                "{schema}"
+            );
+            for (code, _) in &codes {
+                assert!(listed.contains(code), "{schema}.{field} lists {code}");
+            }
+        }
+        let city = &doc["components"]["schemas"]["CityEnvelope"]["properties"]["err_no"];
+        assert_eq!(
+            city["enum"],
+            serde_json::json!([0, 10000, 10001, 10100, 10101])
+        );
+        let admin = &doc["components"]["schemas"]["AdminErrorDetail"]["properties"]["code"];
+        assert!(admin["enum"]
+            .as_array()
+            .expect("names")
+            .contains(&"payload_too_large".into()));
+    }
 
     #[test]
     fn every_operation_id_is_unique() {

@@ -79,6 +79,37 @@ impl Dialect for Admin {
     const SYSTEM_STATUS: u16 = 500;
     // The admin key is no platform token: nothing to refresh.
     const TOKEN_ERROR_CODES: &'static [i64] = &[];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (
+            admin_codes::INVALID_REQUEST,
+            "a parameter, query or body is not valid (HTTP 400)",
+        ),
+        (
+            admin_codes::UNAUTHORIZED,
+            "missing or wrong admin token (HTTP 401)",
+        ),
+        (
+            admin_codes::NOT_FOUND,
+            "unknown route, resource or link, or an expired link (HTTP 404, 410)",
+        ),
+        (
+            admin_codes::METHOD_NOT_ALLOWED,
+            "another method is served on this route (HTTP 405)",
+        ),
+        (
+            admin_codes::CONFLICT,
+            "the resource exists already (HTTP 409)",
+        ),
+        (admin_codes::TOO_LARGE, "body over 1 MiB (HTTP 413)"),
+        (
+            admin_codes::INTERNAL,
+            "internal error, or an injected http_500 or timeout fault (HTTP 500, 504)",
+        ),
+        (
+            admin_codes::UNAVAILABLE,
+            "no answer within the handler timeout (HTTP 503)",
+        ),
+    ];
     fn param_message(problem: &ParamProblem) -> String {
         problem.detail()
     }

@@ -55,6 +55,18 @@ impl Dialect for City {
     const PARAM_CODE: i64 = city_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (city_codes::SYSTEM, "系统错误");
     const TOKEN_ERROR_CODES: &'static [i64] = &[city_codes::AUTH];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (city_codes::SYSTEM, "系统错误"),
+        (
+            city_codes::PARAM,
+            "参数不合法 (with the field, or a rule's text: docs/city-binding.md)",
+        ),
+        (city_codes::AUTH, city_codes::AUTH_MSG),
+        (
+            city_codes::THROTTLED,
+            "修改区域的频率过高 (the 7-day window)",
+        ),
+    ];
     fn param_message(problem: &ParamProblem) -> String {
         city_param_message(problem)
     }
@@ -80,6 +92,7 @@ impl Dialect for CityAdd {
     const PARAM_CODE: i64 = City::PARAM_CODE;
     const SYSTEM: (i64, &'static str) = City::SYSTEM;
     const TOKEN_ERROR_CODES: &'static [i64] = City::TOKEN_ERROR_CODES;
+    const CODES: &'static [(i64, &'static str)] = City::CODES;
     fn param_message(problem: &ParamProblem) -> String {
         City::param_message(problem)
     }

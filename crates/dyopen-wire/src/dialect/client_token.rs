@@ -53,6 +53,15 @@ impl Dialect for ClientToken {
     const SYSTEM: (i64, &'static str) = (client_token_codes::SYSTEM, "系统错误");
     // The token endpoint itself: its errors are about the credentials, not a token.
     const TOKEN_ERROR_CODES: &'static [i64] = &[];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (client_token_codes::PARAM, client_token_codes::PARAM_MSG),
+        (client_token_codes::BAD_KEY, client_token_codes::BAD_KEY_MSG),
+        (
+            client_token_codes::BAD_SECRET,
+            client_token_codes::BAD_SECRET_MSG,
+        ),
+        (client_token_codes::SYSTEM, "系统错误"),
+    ];
     fn param_message(_: &ParamProblem) -> String {
         client_token_codes::PARAM_MSG.to_owned()
     }

@@ -53,6 +53,18 @@ impl Dialect for LinkLegacy {
     const PARAM_CODE: i64 = link_codes::UNPARSABLE;
     const SYSTEM: (i64, &'static str) = (link_codes::SYSTEM, "内部错误");
     const TOKEN_ERROR_CODES: &'static [i64] = &[link_codes::TOKEN_BAD, link_codes::TOKEN_EXPIRED];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (link_codes::PARAM, "参数填写错误[:detail]"),
+        (link_codes::BANNED, "权限被封禁"),
+        (link_codes::SYSTEM, "内部错误"),
+        (link_codes::UNPARSABLE, link_codes::UNPARSABLE_MSG),
+        (link_codes::EXPIRE_RANGE, "到期时间不在范围内"),
+        (link_codes::TOO_FAST, "生成URL_Link频率过快"),
+        (link_codes::QUOTA, "生成URL_Link数量超过上限"),
+        (link_codes::GENERATE_FAILED, "链接生成失败,联系开发人员"),
+        (link_codes::TOKEN_BAD, link_codes::TOKEN_BAD_MSG),
+        (link_codes::TOKEN_EXPIRED, link_codes::TOKEN_EXPIRED_MSG),
+    ];
     fn param_message(_: &ParamProblem) -> String {
         link_codes::UNPARSABLE_MSG.to_owned()
     }

@@ -63,6 +63,10 @@ pub trait Dialect: Send + Sync + 'static {
     /// Codes saying the presented access token was rejected: a client fetches a new token and
     /// tries once more.
     const TOKEN_ERROR_CODES: &'static [i64];
+    /// Every error code the family answers with, and what it means (the OpenAPI document
+    /// enumerates them on the error schema's code field). The admin dialect's codes are numbers
+    /// here and snake_case names on the wire ([`admin_codes::name`]).
+    const CODES: &'static [(i64, &'static str)];
     /// HTTP status of a parameter error (200: business errors answer 200 on the open APIs).
     const PARAM_STATUS: u16 = 200;
     /// HTTP status of an internal error.

@@ -50,6 +50,19 @@ impl Dialect for Open {
     const PARAM_CODE: i64 = open_codes::PARAM;
     const SYSTEM: (i64, &'static str) = (open_codes::SYSTEM, "内部错误");
     const TOKEN_ERROR_CODES: &'static [i64] = &[open_codes::TOKEN];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (
+            open_codes::PARAM,
+            "参数解析失败:<detail> (also an unknown or expired link)",
+        ),
+        (open_codes::SYSTEM, "内部错误"),
+        (open_codes::TOKEN, open_codes::TOKEN_MSG),
+        (open_codes::NO_CAPABILITY, open_codes::NO_CAPABILITY_MSG),
+        (open_codes::BANNED, "权限被封禁 (links)"),
+        (open_codes::EXPIRE_RANGE, "到期时间不在范围内 (links)"),
+        (open_codes::TOO_FAST, "生成URL_Link频率过快 (links)"),
+        (open_codes::QUOTA, "生成URL_Link数量超过上限 (links)"),
+    ];
     fn param_message(problem: &ParamProblem) -> String {
         // The same words as the domain's own 28005001 texts (`参数解析失败:<field>参数不合法`).
         let detail = match problem {

@@ -55,6 +55,19 @@ impl Dialect for Talents {
     const SYSTEM: (i64, &'static str) = (talents_codes::SYSTEM, "Service Unavailable");
     // Not TOKEN_ABSENT: a token that never arrived would not arrive fresh either.
     const TOKEN_ERROR_CODES: &'static [i64] = &[talents_codes::TOKEN_INVALID];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (talents_codes::PARAM, "Request Paramter Error[:detail]"),
+        (talents_codes::SYSTEM, "Service Unavailable"),
+        (talents_codes::TOKEN_ABSENT, talents_codes::TOKEN_ABSENT_MSG),
+        (
+            talents_codes::TOKEN_INVALID,
+            talents_codes::TOKEN_INVALID_MSG,
+        ),
+        (talents_codes::APP_MISMATCH, talents_codes::APP_MISMATCH_MSG),
+        (talents_codes::NO_TASK, "任务不存在"),
+        (talents_codes::TERMINATED, "任务已终止,请重新创建"),
+        (talents_codes::BAD_COUNT, "操作达人数量不合法,请调整后重试"),
+    ];
     fn param_message(problem: &ParamProblem) -> String {
         format!("{}:{}", talents_codes::PARAM_MSG, problem.detail())
     }

@@ -45,6 +45,13 @@ impl Dialect for V2Token {
     const SYSTEM: (i64, &'static str) = (v2_token_codes::SYSTEM, "系统错误");
     // The token endpoint itself: its errors are about the credentials, not a token.
     const TOKEN_ERROR_CODES: &'static [i64] = &[];
+    const CODES: &'static [(i64, &'static str)] = &[
+        (v2_token_codes::SYSTEM, "系统错误"),
+        (v2_token_codes::PARAM, v2_token_codes::PARAM_MSG),
+        (v2_token_codes::BAD_APPID, v2_token_codes::BAD_APPID_MSG),
+        (v2_token_codes::BAD_SECRET, v2_token_codes::BAD_SECRET_MSG),
+        (v2_token_codes::BAD_GRANT, v2_token_codes::BAD_GRANT_MSG),
+    ];
     fn param_message(_: &ParamProblem) -> String {
         v2_token_codes::PARAM_MSG.to_owned()
     }

@@ -15,7 +15,7 @@ use dyopen_wire::link::{GenerateData, GenerateRequest};
 
 /// Generates a link.
 #[utoipa::path(post, path = "/api/apps/v1/url_link/generate/", operation_id = "url_link_generate_v1", tag = "url links", request_body = dyopen_wire::link::GenerateRequest, security(("access_token" = [])),
-    responses((status = 200, description = "err_no 0 with data.url_link, or 28005001 参数解析失败:<detail>, 28001003 access_token无效, 28001018 应用未获得该能力, 28005015 权限被封禁, 28005022 到期时间不在范围内, 28005020 生成URL_Link频率过快, 28005021 生成URL_Link数量超过上限, 28005002 内部错误 (`data: {}` on errors); see docs/links.md", body = dyopen_wire::answer::OpenAnswer<dyopen_wire::link::GenerateData>), (status = 413, description = "Body over 1 MiB: 28005001 参数解析失败:请求体超过1MiB", body = dyopen_wire::answer::OpenError)))]
+    responses((status = 200, description = "err_no 0 with data.url_link, or an `OpenError` (its `err_no` lists the codes; `data: {}`); see docs/links.md", body = dyopen_wire::answer::OpenAnswer<dyopen_wire::link::GenerateData>), (status = 413, description = "Body over 1 MiB: 28005001 参数解析失败:请求体超过1MiB", body = dyopen_wire::answer::OpenError)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

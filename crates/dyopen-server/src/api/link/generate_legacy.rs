@@ -16,7 +16,7 @@ use dyopen_wire::link::LegacyGenerateRequest;
 
 /// Generates a link.
 #[utoipa::path(post, path = "/api/apps/url_link/generate", operation_id = "url_link_generate_legacy", tag = "url links", request_body = dyopen_wire::link::LegacyGenerateRequest,
-    responses((status = 200, description = "err_no 0 with url_link, or 1 参数填写错误[:detail], 2 权限被封禁, -1 内部错误, 12018 参数解析失败,请检查参数格式, 12019 到期时间不在范围内, 12020 生成URL_Link频率过快, 12021 生成URL_Link数量超过上限, 12022 链接生成失败,联系开发人员, 12024 access_token错误, 12025 access_token过期或无权限 (url_link \"\" on errors)", body = dyopen_wire::dialect::LinkLegacyEnvelope), (status = 413, description = "Body over 1 MiB: 12018 参数解析失败,请检查参数格式 (url_link \"\")", body = dyopen_wire::dialect::LinkLegacyEnvelope)))]
+    responses((status = 200, description = "err_no 0 with url_link, or an error (`LinkLegacyEnvelope.err_no` lists the codes; url_link \"\" on errors); see docs/links.md", body = dyopen_wire::dialect::LinkLegacyEnvelope), (status = 413, description = "Body over 1 MiB: 12018 参数解析失败,请检查参数格式 (url_link \"\")", body = dyopen_wire::dialect::LinkLegacyEnvelope)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

@@ -15,7 +15,7 @@ use dyopen_wire::region::RegionAddRequest;
 /// Adds a binding.
 #[utoipa::path(post, path = "/api/product/v1/app_region_add/", operation_id = "app_region_add", tag = "city binding",
     request_body = RegionAddRequest, security(("access_token" = [])),
-    responses((status = 200, description = "err_no 0 with data_id, or 10001 参数不合法 (and the rule texts of docs/city-binding.md), 10100 鉴权失败,access_token非法, 10101 修改区域的频率过高, 10000 系统错误; data_id is \"\" on errors", body = CityEnvelope), (status = 413, description = "Body over 1 MiB: 10001 参数不合法:请求体参数不合法 (data_id \"\")", body = CityEnvelope)))]
+    responses((status = 200, description = "err_no 0 with data_id, or an error (`CityEnvelope.err_no` lists the codes; rule texts in docs/city-binding.md); data_id is \"\" on errors", body = CityEnvelope), (status = 413, description = "Body over 1 MiB: 10001 参数不合法:请求体参数不合法 (data_id \"\")", body = CityEnvelope)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

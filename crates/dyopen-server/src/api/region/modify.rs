@@ -16,7 +16,7 @@ use dyopen_wire::region::RegionModifyRequest;
 /// Modifies a binding.
 #[utoipa::path(post, path = "/api/product/v1/app_region_modify/", operation_id = "app_region_modify", tag = "city binding",
     request_body = RegionModifyRequest, security(("access_token" = [])),
-    responses((status = 200, description = "err_no 0, or 10001 参数不合法 (and the rule texts of docs/city-binding.md), 10100 鉴权失败,access_token非法, 10101 修改区域的频率过高, 10000 系统错误; 10001 待修改的数据不存在", body = CityEnvelope), (status = 413, description = "Body over 1 MiB: 10001 参数不合法:请求体参数不合法", body = CityEnvelope)))]
+    responses((status = 200, description = "err_no 0, or an error (`CityEnvelope.err_no` lists the codes; rule texts in docs/city-binding.md); 10001 待修改的数据不存在 when there is no binding to modify", body = CityEnvelope), (status = 413, description = "Body over 1 MiB: 10001 参数不合法:请求体参数不合法", body = CityEnvelope)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

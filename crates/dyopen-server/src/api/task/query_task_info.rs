@@ -16,7 +16,7 @@ use dyopen_wire::task::{QueryTaskInfoData, QueryTaskInfoRequest};
 
 /// Searches the tasks of the named app (default: the token's app).
 #[utoipa::path(post, path = "/api/match/v2/taskbox/query_task_info/", operation_id = "query_task_info", tag = "tasks", request_body = dyopen_wire::task::QueryTaskInfoRequest, security(("access_token" = [])),
-    responses((status = 200, description = "err_no 0 with data, or 28005001 参数解析失败:<detail>, 28001003 access_token无效, 28001018 应用未获得该能力, 28005002 内部错误 (`data: {}` on errors); see docs/tasks.md", body = dyopen_wire::answer::OpenAnswer<dyopen_wire::task::QueryTaskInfoData>), (status = 413, description = "Body over 1 MiB: 28005001 参数解析失败:请求体超过1MiB", body = dyopen_wire::answer::OpenError)))]
+    responses((status = 200, description = "err_no 0 with data, or an `OpenError` (its `err_no` lists the codes; `data: {}`); see docs/tasks.md", body = dyopen_wire::answer::OpenAnswer<dyopen_wire::task::QueryTaskInfoData>), (status = 413, description = "Body over 1 MiB: 28005001 参数解析失败:请求体超过1MiB", body = dyopen_wire::answer::OpenError)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

@@ -18,7 +18,7 @@ use dyopen_wire::task::{UpdateInfo, UpdateOrientTalentsData, UpdateOrientTalents
 
 /// Applies the op to each id in order, in one transaction on the locked task.
 #[utoipa::path(post, path = "/api/apps/taskbox/update_orient_talents/", operation_id = "update_orient_talents", tag = "tasks", request_body = dyopen_wire::task::UpdateOrientTalentsRequest, security(("access_token" = [])),
-    responses((status = 200, description = "error 0 with one update_result per id (even when items fail), or 4001015 Request Paramter Error, 5501 accessToken不存在, 5502 accessToken不合法, 5503 appID与token不一致, 5442 任务不存在, 5591 任务已终止,请重新创建, 5592 操作达人数量不合法,请调整后重试, 4001010 Service Unavailable", body = dyopen_wire::answer::TalentsAnswer<dyopen_wire::task::UpdateOrientTalentsData>), (status = 413, description = "Body over 1 MiB: 4001015 Request Paramter Error:body exceeds 1 MiB", body = dyopen_wire::answer::TalentsError)))]
+    responses((status = 200, description = "error 0 with one update_result per id (even when items fail), or a `TalentsError` (its `error` lists the codes); see docs/tasks.md", body = dyopen_wire::answer::TalentsAnswer<dyopen_wire::task::UpdateOrientTalentsData>), (status = 413, description = "Body over 1 MiB: 4001015 Request Paramter Error:body exceeds 1 MiB", body = dyopen_wire::answer::TalentsError)))]
 pub async fn handler(
     State(state): State<AppState>,
     token: PresentedToken,

@@ -13,7 +13,7 @@ use dyopen_wire::token::{client_token_success, ClientTokenRequest, ClientTokenRe
 /// Issues a client token.
 #[utoipa::path(post, path = "/oauth/client_token/", operation_id = "client_token", tag = "tokens",
     request_body(description = "JSON or a form", content((dyopen_wire::token::ClientTokenRequest = "application/json"), (dyopen_wire::token::ClientTokenRequest = "application/x-www-form-urlencoded"))),
-    responses((status = 200, description = "Token, or `message: error` with data.error_code 10002 参数错误, 10003 client_key 不存在, 10013 client_key 或者 client_secret 报错, 2190002 系统错误", body = dyopen_wire::dialect::ClientTokenEnvelope), (status = 413, description = "Body over 1 MiB: error_code 10002 参数错误", body = dyopen_wire::dialect::ClientTokenEnvelope)))]
+    responses((status = 200, description = "Token, or `message: error` with `data.error_code` (`ClientTokenData` lists the codes)", body = dyopen_wire::dialect::ClientTokenEnvelope), (status = 413, description = "Body over 1 MiB: error_code 10002 参数错误", body = dyopen_wire::dialect::ClientTokenEnvelope)))]
 pub async fn handler(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<ClientTokenRequest, ClientToken>,

@@ -13,7 +13,7 @@ use dyopen_wire::token::{V2TokenRequest, V2TokenResponse};
 /// Issues a v2 token.
 #[utoipa::path(post, path = "/api/apps/v2/token", operation_id = "v2_token", tag = "tokens",
     request_body = dyopen_wire::token::V2TokenRequest,
-    responses((status = 200, description = "Token, or an error: 40014 参数错误, 40015 appid 错误, 40017 secret 错误, 40020 grant_type 不是 client_credential, -1 系统错误 (`{err_no, err_tips, data:{}}`)", body = dyopen_wire::answer::V2TokenAnswer), (status = 413, description = "Body over 1 MiB: 40014 参数错误", body = dyopen_wire::dialect::V2TokenError)))]
+    responses((status = 200, description = "Token, or a `V2TokenError` `{err_no, err_tips, data:{}}` (its `err_no` lists the codes)", body = dyopen_wire::answer::V2TokenAnswer), (status = 413, description = "Body over 1 MiB: 40014 参数错误", body = dyopen_wire::dialect::V2TokenError)))]
 pub async fn handler(
     State(state): State<AppState>,
     WireJson(req, _): WireJson<V2TokenRequest, V2Token>,
