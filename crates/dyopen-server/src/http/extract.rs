@@ -70,8 +70,9 @@ pub fn parse_body<T: DeserializeOwned>(is_form: bool, bytes: &[u8]) -> Result<T,
 
 /// Parses a query string (without `?`); what [`WireQuery`] runs.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ParamProblem> {
+    // Said as a query problem, not a body one (`Malformed` reads "body is not valid JSON").
     serde_urlencoded::from_str(query)
-        .map_err(|e| ParamProblem::Malformed(format!("query string: {e}")))
+        .map_err(|e| ParamProblem::Custom(format!("query string is not valid ({e})")))
 }
 
 /// Reads the whole body, at most [`MAX_BODY`] bytes.
@@ -145,6 +146,19 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_bad_query_string_is_called_one() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Paging {
+            #[expect(dead_code, reason = "only parsed")]
+            limit: Option<u32>,
+        }
+        let e = parse_query::<Paging>("limit=-1").unwrap_err();
+        let text = <dyopen_wire::dialect::Admin as Dialect>::param_message(&e);
+        assert!(text.starts_with("query string is not valid ("), "{text}");
+        assert!(!text.contains("body"), "{text}");
     }
 
     #[test]
