@@ -39,7 +39,13 @@ fn free_port() -> u16 {
 }
 
 /// An emulator from `fixture` on `listen`, its links on `http://{links}`, its clock at [`NOW`].
-fn emulator(db: &Path, fixture: &Path, listen: &str, links: &str, extra: &[&str]) -> common::Server {
+fn emulator(
+    db: &Path,
+    fixture: &Path,
+    listen: &str,
+    links: &str,
+    extra: &[&str],
+) -> common::Server {
     let base = format!("http://{links}");
     let mut args = vec!["--emulator", "--listen", listen, "--public-base-url", &base];
     let fixture = fixture.to_str().expect("utf-8 path");
@@ -197,7 +203,12 @@ fn replay_gives_the_official_clients_the_recorded_envelopes() {
             platform.base_url.as_str(),
         ]);
     let proxy = common::Server::spawn(cmd);
-    run_both(&python, proxy.base_url.as_str(), platform.base_url.as_str(), false);
+    run_both(
+        &python,
+        proxy.base_url.as_str(),
+        platform.base_url.as_str(),
+        false,
+    );
     drop(proxy);
     drop(platform);
 
@@ -223,7 +234,12 @@ fn replay_gives_the_official_clients_the_recorded_envelopes() {
         &listen,
         &["--replay", record_arg],
     );
-    run_both(&python, replaying.base_url.as_str(), replaying.base_url.as_str(), true);
+    run_both(
+        &python,
+        replaying.base_url.as_str(),
+        replaying.base_url.as_str(),
+        true,
+    );
     let page: JournalPage = common::http()
         .get(format!(
             "{}/_emulator/v1/journal?limit=10000",
