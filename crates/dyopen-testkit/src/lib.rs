@@ -1,10 +1,12 @@
 //! The shared test kit of dyopen: a real server on an ephemeral port over a fresh database (a temp
 //! SQLite file or a PostgreSQL schema of its own, optionally Redis), typed `#[track_caller]`
 //! request helpers that assert the status and deserialise, and the real `dyopen` binary as a
-//! child process. Only ever a dev-dependency: nothing of ours depends on it for a build.
+//! child process ([`process`]). Only ever a dev-dependency: nothing of ours depends on it for a
+//! build.
 
 mod app;
 mod backend;
+pub mod process;
 mod thread;
 
 pub use app::{redact, TestApp, TestMiniApp, ADMIN_TOKEN, T0};

@@ -29,13 +29,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.running.child.kill();
-        let _ = self.running.child.wait();
-    }
-}
-
 fn start(extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let args: Vec<&str> = std::iter::once("--emulator")

@@ -6,12 +6,10 @@
 //! The clients are installed by `conformance/setup` (CI runs it). Without them the test prints
 //! `skipped: run conformance/setup`, unless `DYOPEN_REQUIRE_CONFORMANCE=1`, when it fails.
 
+use dyopen_testkit::process::{self, Server};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
 const ADMIN: &str = "conformance-admin";
 
@@ -19,56 +17,13 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Kills the server when the test ends, passing or not.
-struct Server {
-    child: Child,
-    base_url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
 fn start(db: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dyopen"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
+    let mut cmd = process::dyopen(env!("CARGO_BIN_EXE_dyopen"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
         .arg("--database-url")
         .arg(format!("sqlite://{}", db.display()))
-        .arg("--emulator")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dyopen");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        base_url: String::new(),
-    };
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("dyopen printed `listening on` in time");
-        if let Some(at) = line.find("listening on") {
-            let rest = &line[at..];
-            server.base_url = rest[rest.find("http://").expect("url")..].trim().to_owned();
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || while rx.recv().is_ok() {});
-    server
+        .arg("--emulator");
+    Server::spawn(cmd)
 }
 
 fn create_app(base: &str, name: &str) -> (String, String) {

@@ -179,27 +179,14 @@ async fn wait_for_next_page(c: &Client, old: fantoccini::elements::Element) {
         .expect("page");
 }
 
-/// The server, killed however the test ends.
-struct Killed(common::Server);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.child.kill();
-        let _ = self.0.child.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_flow_in_chromium() {
     let Some(driver) = browser_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Killed(common::start(
-        &dir.path().join("console.db"),
-        &["--emulator"],
-    ));
-    let base = server.0.base_url.clone();
+    let server = common::start(&dir.path().join("console.db"), &["--emulator"]);
+    let base = server.base_url.clone();
     let c = connect(&driver).await;
 
     // No session: the login page, from `/` too.

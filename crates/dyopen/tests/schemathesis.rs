@@ -26,17 +26,6 @@ const VERSION: &str = "4.32.5";
 /// The operations the second pass covers alone (see the module doc).
 const DISRUPTIVE: [&str; 3] = ["emulator_reset", "emulator_set_clock", "emulator_add_fault"];
 
-/// Stops the server when the test ends, passing or not.
-struct Running(Option<Server>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(server) = self.0.take() {
-            server.stop();
-        }
-    }
-}
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -110,8 +99,8 @@ fn schemathesis_finds_the_document_true() {
         }
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let running = Running(Some(start(&dir.path().join("s.db"), &["--emulator"])));
-    let server = running.0.as_ref().expect("started");
+    let running = start(&dir.path().join("s.db"), &["--emulator"]);
+    let server = &running;
     let (appid, secret) = admin_create_app(&server.base_url);
     let token = token(&server.base_url, &appid, &secret);
     let each = |flag: &str| -> Vec<String> {

@@ -34,7 +34,7 @@ fn serve_in(dir: &Path, extra: &[&str]) -> Server {
     cmd.current_dir(dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra);
-    common::spawn(cmd)
+    Server::spawn(cmd)
 }
 
 /// PATH with the `dyopen` binary's directory first, as after `cargo install`.

@@ -16,26 +16,6 @@ mod verify;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Stops the process when the test ends, passing or not.
-struct Running(Option<common::Server>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(s) = self.0.take() {
-            s.stop();
-        }
-    }
-}
-
-impl Running {
-    fn server(&self) -> &common::Server {
-        self.0.as_ref().expect("running")
-    }
-    fn url(&self) -> &str {
-        &self.server().base_url
-    }
-}
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

@@ -3,7 +3,6 @@
 //! with its secrets masked in bodies, forms, queries and headers.
 
 use crate::common;
-use crate::Running;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -68,10 +67,10 @@ async fn the_proxy_forwards_by_path_and_records_without_secrets() {
     cmd.args(["proxy", "--listen", "127.0.0.1:0", "--record"])
         .arg(&record)
         .args(["--douyin-upstream", &douyin, "--toutiao-upstream", &toutiao]);
-    let proxy = tokio::task::spawn_blocking(move || Running(Some(common::spawn(cmd))))
+    let proxy = tokio::task::spawn_blocking(move || common::Server::spawn(cmd))
         .await
         .expect("proxy");
-    let base = proxy.url().to_owned();
+    let base = proxy.base_url.clone();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

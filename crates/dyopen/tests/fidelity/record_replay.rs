@@ -9,7 +9,6 @@
 //! the same in both runs. Admin calls go to the server itself, never through the proxy.
 
 use crate::common;
-use crate::Running;
 use dyopen_wire::emulator::{JournalEntry, JournalPage};
 use dyopen_wire::paths::{is_token_path, normalize_path};
 use dyopen_wire::recording::{Body, Exchange};
@@ -40,15 +39,21 @@ fn free_port() -> u16 {
 }
 
 /// An emulator from `fixture` on `listen`, its links on `http://{links}`, its clock at [`NOW`].
-fn emulator(db: &Path, fixture: &Path, listen: &str, links: &str, extra: &[&str]) -> Running {
+fn emulator(
+    db: &Path,
+    fixture: &Path,
+    listen: &str,
+    links: &str,
+    extra: &[&str],
+) -> common::Server {
     let base = format!("http://{links}");
     let mut args = vec!["--emulator", "--listen", listen, "--public-base-url", &base];
     let fixture = fixture.to_str().expect("utf-8 path");
     args.extend(["--seed-file", fixture]);
     args.extend(extra);
-    let server = Running(Some(common::start(db, &args)));
+    let server = common::start(db, &args);
     let clock: Value = common::http()
-        .post(format!("{}/_emulator/v1/clock", server.url()))
+        .post(format!("{}/_emulator/v1/clock", server.base_url.as_str()))
         .json(&json!({"now": NOW}))
         .send()
         .expect("clock")
@@ -193,12 +198,17 @@ fn replay_gives_the_official_clients_the_recorded_envelopes() {
         .arg(&record)
         .args([
             "--douyin-upstream",
-            platform.url(),
+            platform.base_url.as_str(),
             "--toutiao-upstream",
-            platform.url(),
+            platform.base_url.as_str(),
         ]);
-    let proxy = Running(Some(common::spawn(cmd)));
-    run_both(&python, proxy.url(), platform.url(), false);
+    let proxy = common::Server::spawn(cmd);
+    run_both(
+        &python,
+        proxy.base_url.as_str(),
+        platform.base_url.as_str(),
+        false,
+    );
     drop(proxy);
     drop(platform);
 
@@ -224,11 +234,16 @@ fn replay_gives_the_official_clients_the_recorded_envelopes() {
         &listen,
         &["--replay", record_arg],
     );
-    run_both(&python, replaying.url(), replaying.url(), true);
+    run_both(
+        &python,
+        replaying.base_url.as_str(),
+        replaying.base_url.as_str(),
+        true,
+    );
     let page: JournalPage = common::http()
         .get(format!(
             "{}/_emulator/v1/journal?limit=10000",
-            replaying.url()
+            replaying.base_url.as_str()
         ))
         .send()
         .expect("journal")

@@ -31,8 +31,8 @@ fn differing(report: &Value) -> BTreeMap<String, String> {
 #[test]
 fn verify_finds_a_dyopen_server_the_same_in_every_case_and_cleans_up() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let running = crate::Running(Some(start(&dir.path().join("v.db"), &[])));
-    let server = running.server();
+    let running = start(&dir.path().join("v.db"), &[]);
+    let server = &running;
     let (appid, secret) = admin_create_app(&server.base_url);
     let (code, report, stdout) = crate::verify(&server.base_url, &appid, &secret, dir.path());
     assert_eq!(differing(&report), BTreeMap::new(), "{stdout}");
@@ -144,8 +144,8 @@ async fn spoiling_double(State(upstream): State<String>, req: Request) -> Respon
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_reports_exactly_the_spoiled_answers_of_a_test_double() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let running = crate::Running(Some(start(&dir.path().join("d.db"), &[])));
-    let server = running.server();
+    let running = start(&dir.path().join("d.db"), &[]);
+    let server = &running;
     let base = server.base_url.clone();
     let (appid, secret) = tokio::task::spawn_blocking(move || admin_create_app(&base))
         .await

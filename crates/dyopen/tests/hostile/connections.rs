@@ -85,7 +85,7 @@ fn running_out_of_file_descriptors_backs_off_and_recovers() {
         .args(["--admin-token", ADMIN, "--max-connections", "10000"])
         .args(["--header-timeout", "1s"])
         .env("NO_COLOR", "1");
-    let mut server = spawn(cmd);
+    let mut server = Server::spawn(cmd);
     let slow: Vec<_> = (0..100)
         .map(|_| slow_client(&server, HALF_HEADER))
         .collect();

@@ -1,44 +1,19 @@
-//! Starting and stopping the real `dyopen serve`, raw sockets, and the few admin/open-API calls
-//! the hostile tests need.
+//! Starting the real `dyopen serve` (through the kit's `process`), raw sockets, and the few
+//! admin/open-API calls the hostile tests need.
 
+pub use dyopen_testkit::process::{refused, Server, GENEROUS};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 /// Admin token of every test server (16 characters: accepted on any address).
 pub const ADMIN: &str = "hostile-admin-01";
-/// Bound for anything that must happen eventually (never a performance assertion).
-pub const GENEROUS: Duration = Duration::from_secs(60);
-
-/// A running `dyopen serve`.
-pub struct Server {
-    pub child: Child,
-    pub base_url: String,
-    pub port: u16,
-    /// Everything it printed on stdout so far (its log goes there).
-    pub output: Arc<Mutex<Vec<String>>>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// `dyopen serve` with the test admin token and `args`.
 pub fn command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dyopen"));
-    cmd.arg("serve")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("DYOPEN_ADMIN_TOKEN")
-        .env_remove("DYOPEN_EMULATOR")
-        .env_remove("DYOPEN_EMULATOR_REMOTE");
+    let mut cmd = dyopen_testkit::process::dyopen(env!("CARGO_BIN_EXE_dyopen"));
+    cmd.arg("serve").args(args);
     cmd
 }
 
@@ -46,9 +21,7 @@ pub fn command(args: &[&str]) -> Command {
 pub fn start(extra: &[&str]) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("hostile.db").display());
-    let mut server = start_on("127.0.0.1:0", &db, extra);
-    server._dir = Some(dir);
-    server
+    start_on("127.0.0.1:0", &db, extra).owning(dir)
 }
 
 /// A server on `listen` over `db`, with `extra` flags.
@@ -58,105 +31,7 @@ pub fn start_on(listen: &str, db: &str, extra: &[&str]) -> Server {
         args.extend(["--admin-token", ADMIN]);
     }
     args.extend(extra);
-    spawn(command(&args))
-}
-
-/// Spawns `cmd` and waits for its `listening on` line.
-pub fn spawn(mut cmd: Command) -> Server {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn dyopen");
-    let stdout = child.stdout.take().expect("stdout");
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let lines = output.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("listening on") {
-                let _ = tx.send(line.clone());
-            }
-            lines.lock().expect("lock").push(line);
-        }
-    });
-    let line = rx
-        .recv_timeout(GENEROUS)
-        .expect("dyopen printed `listening on` in time");
-    let url = line[line.find("http://").expect("url")..].trim();
-    let port: u16 = url.rsplit(':').next().expect("port").parse().expect("port");
-    Server {
-        child,
-        base_url: format!("http://127.0.0.1:{port}"),
-        port,
-        output,
-        _dir: None,
-    }
-}
-
-impl Server {
-    /// Whether the process is still running.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Sends SIGTERM.
-    pub fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill -TERM");
-        assert!(status.success());
-    }
-
-    /// Waits (up to [`GENEROUS`]) for the process to exit.
-    pub fn wait_exit(&mut self) -> ExitStatus {
-        wait_exit(&mut self.child)
-    }
-
-    /// Its stdout so far, one string.
-    pub fn printed(&self) -> String {
-        self.output.lock().expect("lock").join("\n")
-    }
-
-    /// A raw connection to it.
-    pub fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(GENEROUS)).expect("timeout");
-        s
-    }
-}
-
-/// Waits (up to [`GENEROUS`]) for `child` to exit.
-pub fn wait_exit(child: &mut Child) -> ExitStatus {
-    let deadline = Instant::now() + GENEROUS;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "dyopen did not exit in time");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Runs a `dyopen serve` that must refuse to start; returns its exit status and all output.
-pub fn refused(mut cmd: Command) -> (ExitStatus, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = out.read_to_string(&mut text);
-        let _ = err.read_to_string(&mut text);
-        text
-    });
-    let status = wait_exit(&mut child);
-    let text = reader.join().expect("reader");
-    (status, text)
+    Server::spawn(command(&args))
 }
 
 /// Reads until the peer closes (true) or [`GENEROUS`] passes (false); returns what it read.
