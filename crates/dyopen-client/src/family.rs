@@ -139,6 +139,42 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_code_of_partial_envelopes() {
+        // Answers from elsewhere (a gateway, a recording) may lack the text, the log id or a
+        // well-formed `data`: the code still decides retries and token refreshes.
+        let cases = [
+            (Family::City, json!({"err_no": 10100})),
+            (Family::V2Token, json!({"err_no": -1, "data": null})),
+            (
+                Family::ClientToken,
+                json!({"data": {"error_code": 2190002, "access_token": "", "expires_in": 0}}),
+            ),
+            (
+                Family::Open,
+                json!({"err_no": 28001003, "err_msg": "x", "data": null}),
+            ),
+            (Family::Talents, json!({"error": 5502, "message": "x"})),
+            (Family::LinkLegacy, json!({"err_no": 12024})),
+        ];
+        for (family, body) in cases {
+            let code = body
+                .get("err_no")
+                .or_else(|| body.get("error"))
+                .or_else(|| body["data"].get("error_code"))
+                .and_then(Value::as_i64)
+                .expect("a code");
+            let f = family.failure(&body).ok().flatten();
+            let f = f.unwrap_or_else(|| panic!("{family:?} not read"));
+            assert_eq!(f.code, code, "{family:?}");
+            assert_eq!(f.log_id, None, "{family:?}");
+            assert!(
+                family.is_token_error(code) || family.is_system_error(code),
+                "{family:?}: {code} is a code the client acts on"
+            );
+        }
+    }
+
+    #[test]
     fn success_and_foreign_bodies() {
         assert!(matches!(
             Family::Open.failure(&json!({"err_no": 0, "err_msg": "", "log_id": "L", "data": {}})),

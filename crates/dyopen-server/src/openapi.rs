@@ -363,7 +363,7 @@ mod tests {
         assert!(admin["enum"]
             .as_array()
             .expect("names")
-            .contains(&"payload_too_large".into()));
+            .contains(&"invalid_request".into()));
     }
 
     #[test]

@@ -61,7 +61,7 @@ async fn load_bindings(conn: &mut AnyConnection, appid: &str) -> Result<Vec<Bind
     Ok(rows.into_iter().map(Binding::from).collect())
 }
 
-/// The last change of one target (what the throttle of a write, `CHANGE_WINDOW_SECS`, needs), if
+/// The last change of one target (what the throttle of a write, `CHANGE_WINDOW`, needs), if
 /// any.
 async fn load_change(
     conn: &mut AnyConnection,

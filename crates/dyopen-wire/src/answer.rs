@@ -18,10 +18,16 @@ pub struct OpenError {
     /// Non-zero code (28005001, 28001003, …).
     pub err_no: i64,
     /// Error text, e.g. `参数解析失败:app_id参数不合法`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub err_msg: String,
     /// Request log id.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub log_id: String,
     /// Always `{}`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub data: Empty,
 }
 
@@ -32,10 +38,16 @@ pub struct TalentsError {
     /// Non-zero code (4001015, 5501, …).
     pub error: i64,
     /// Error text.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub message: String,
     /// Request log id.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub log_id: String,
     /// Always `{}`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub data: Empty,
 }
 

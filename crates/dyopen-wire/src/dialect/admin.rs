@@ -35,7 +35,8 @@ pub mod admin_codes {
     pub const METHOD_NOT_ALLOWED: i64 = 405;
     /// 409.
     pub const CONFLICT: i64 = 409;
-    /// 413.
+    /// 413 (`payload_too_large`): read back from a body, never sent by dyopen (an oversized
+    /// body answers HTTP 413 with `invalid_request`, the parameter code).
     pub const TOO_LARGE: i64 = 413;
     /// 500.
     pub const INTERNAL: i64 = 500;
@@ -100,7 +101,6 @@ impl Dialect for Admin {
             admin_codes::CONFLICT,
             "the resource exists already (HTTP 409)",
         ),
-        (admin_codes::TOO_LARGE, "body over 1 MiB (HTTP 413)"),
         (
             admin_codes::INTERNAL,
             "internal error, or an injected http_500 or timeout fault (HTTP 500, 504)",

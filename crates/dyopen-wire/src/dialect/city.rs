@@ -32,8 +32,12 @@ pub struct CityEnvelope {
     /// 0 on success.
     pub err_no: i64,
     /// `成功` or the error text.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub err_msg: String,
     /// Request log id.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub log_id: String,
     /// `region_<19 digits>` on a successful add, `""` on a failed add, absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]

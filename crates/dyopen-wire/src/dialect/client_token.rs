@@ -30,6 +30,8 @@ pub struct ClientTokenData {
     /// `clt.…` on success, `""` on error.
     pub access_token: String,
     /// `""` on success, the error text otherwise.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub description: String,
     /// 0 on success.
     pub error_code: i64,
@@ -44,6 +46,8 @@ pub struct ClientTokenEnvelope {
     /// The token or the error.
     pub data: ClientTokenData,
     /// `success` or `error`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub message: String,
 }
 

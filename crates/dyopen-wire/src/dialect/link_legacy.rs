@@ -43,8 +43,12 @@ pub struct LinkLegacyEnvelope {
     /// 0 on success.
     pub err_no: i64,
     /// `""` on success.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub err_tips: String,
     /// The link, `""` on errors.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub url_link: String,
 }
 

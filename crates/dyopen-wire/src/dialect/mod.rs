@@ -55,6 +55,9 @@ impl ParamProblem {
 pub trait Dialect: Send + Sync + 'static {
     /// The error body, as the server writes it and a client reads it back. Its code field is 0
     /// in a success answer of the same family, which a client reads through this type too.
+    /// Reading is lenient: every field but the code has a default (and an error `data` may be
+    /// anything), so an answer from elsewhere that lacks a text or log id still yields its
+    /// code; the OpenAPI schema still requires every field, as the server always sends them.
     type ErrorBody: Serialize + DeserializeOwned + Send;
     /// Code of a parameter error (also used for HTTP 413).
     const PARAM_CODE: i64;
@@ -92,8 +95,17 @@ pub struct ErrorParts {
 
 /// An empty JSON object, the `data` of an error answer. Its OpenAPI schema admits no property,
 /// which keeps an error envelope apart from a success envelope (see [`crate::answer`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// A reader is lenient: `null` or any value reads as `Empty` (a client reading an error answer
+/// needs its code, not the shape of its `data`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Empty {}
+
+impl<'de> Deserialize<'de> for Empty {
+    fn deserialize<De: serde::Deserializer<'de>>(d: De) -> Result<Self, De::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Empty {})
+    }
+}
 
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Empty {

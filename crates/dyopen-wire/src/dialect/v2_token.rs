@@ -34,8 +34,12 @@ pub struct V2TokenError {
     /// Non-zero code.
     pub err_no: i64,
     /// Error text.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub err_tips: String,
     /// Always `{}`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub data: Empty,
 }
 

@@ -127,3 +127,49 @@ pub fn task_info(task: &Task, talents: &[Talent], now: Timestamp) -> TaskInfo {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_statuses_go_both_ways_with_the_codes_the_store_keeps() {
+        for status in [
+            TaskStatus::Running,
+            TaskStatus::Paused,
+            TaskStatus::Terminated,
+        ] {
+            let code = wire_status(status).code();
+            assert!(
+                matches!(task_status(Some(code)), Ok(s) if s == status),
+                "{status:?}"
+            );
+            // The store writes core's own code: the same number as on the wire.
+            assert_eq!(status.code(), code);
+        }
+        for bad in [None, Some(0), Some(4), Some(-1)] {
+            assert!(
+                matches!(task_status(bad), Err(TaskError::BadField("task_status"))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn talent_ops_are_read_from_their_codes() {
+        assert!(matches!(
+            talent_op(wire::TalentOp::Add.code()),
+            Ok(TalentOp::Add)
+        ));
+        assert!(matches!(
+            talent_op(wire::TalentOp::Cancel.code()),
+            Ok(TalentOp::Cancel)
+        ));
+        for bad in [0, 3, -1] {
+            assert!(
+                matches!(talent_op(bad), Err(TalentsError::BadField("op_type"))),
+                "{bad}"
+            );
+        }
+    }
+}
