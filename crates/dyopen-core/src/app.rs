@@ -1,5 +1,6 @@
 //! Apps (mini-programs): appid, secret, name, published pages, quotas and status.
 
+use crate::clock::UnixSecs;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -249,8 +250,8 @@ pub struct App {
     pub daily_link_quota: i64,
     /// Active or banned.
     pub status: AppStatus,
-    /// Creation, Unix seconds.
-    pub created_at: i64,
+    /// Creation.
+    pub created_at: UnixSecs,
 }
 
 /// A new app's own fields, parsed once with their defaults, whoever asks for the app (the admin
@@ -291,7 +292,7 @@ impl NewApp {
     }
 
     /// The app, under `appid` with the secret of `secret_hash`, created at `created_at`.
-    pub fn into_app(self, appid: AppId, secret_hash: String, created_at: i64) -> App {
+    pub fn into_app(self, appid: AppId, secret_hash: String, created_at: UnixSecs) -> App {
         App {
             appid,
             name: self.name,

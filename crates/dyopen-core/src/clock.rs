@@ -48,6 +48,10 @@ impl Timestamp {
     pub const fn secs(self) -> i64 {
         self.0.div_euclid(1000)
     }
+    /// The Unix second this instant falls in (rounded down, as [`Self::secs`]).
+    pub const fn unix_secs(self) -> UnixSecs {
+        UnixSecs(self.secs())
+    }
     /// The natural day in Asia/Shanghai (UTC+8, no DST) as days since 1970-01-01.
     pub const fn shanghai_day(self) -> i64 {
         (self.secs() + 8 * 3600).div_euclid(86_400)
@@ -76,6 +80,42 @@ impl Seconds {
     /// The number of seconds.
     pub const fn get(self) -> i64 {
         self.0
+    }
+}
+
+/// An instant as whole Unix seconds, the resolution at which the platform sends and the store
+/// keeps expiries and creation times; distinct from the millisecond [`Timestamp`] and from the
+/// span [`Seconds`]. Its value goes to the wire and the store through [`UnixSecs::get`], unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixSecs(i64);
+
+impl UnixSecs {
+    /// Unix second `secs`.
+    pub const fn new(secs: i64) -> Self {
+        Self(secs)
+    }
+    /// The Unix second.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+    /// The instant `by` later, saturating at the ends of `i64`.
+    pub const fn saturating_add(self, by: Seconds) -> Self {
+        Self(self.0.saturating_add(by.get()))
+    }
+    /// The instant `by` earlier, saturating at the ends of `i64`.
+    pub const fn saturating_sub(self, by: Seconds) -> Self {
+        Self(self.0.saturating_sub(by.get()))
+    }
+    /// The start of this second as a millisecond [`Timestamp`] (saturating).
+    pub const fn to_timestamp(self) -> Timestamp {
+        Timestamp::from_secs(self.0)
+    }
+}
+
+impl std::ops::Add<Seconds> for UnixSecs {
+    type Output = Self;
+    fn add(self, by: Seconds) -> Self {
+        Self(self.0 + by.get())
     }
 }
 

@@ -24,5 +24,5 @@ pub mod store;
 pub mod task;
 pub mod token;
 
-pub use clock::{Clock, Seconds, Timestamp};
+pub use clock::{Clock, Seconds, Timestamp, UnixSecs};
 pub use store::{Store, StoreError};

@@ -7,7 +7,7 @@
 //! which moving the emulated platform's clock must neither extend nor cut short
 //! (docs/decisions/0010-console-sessions-templates-metrics.md).
 
-use crate::clock::{Seconds, Timestamp};
+use crate::clock::{Seconds, Timestamp, UnixSecs};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -57,10 +57,10 @@ pub struct ConsoleSession {
     pub id_hash: String,
     /// The token every form of this session carries.
     pub csrf: String,
-    /// Real Unix seconds of the login.
-    pub created_at: i64,
-    /// Real Unix seconds: live while `now < expires_at`.
-    pub expires_at: i64,
+    /// Real time of the login.
+    pub created_at: UnixSecs,
+    /// Real time: live while `now < expires_at`.
+    pub expires_at: UnixSecs,
 }
 
 impl ConsoleSession {
@@ -69,13 +69,13 @@ impl ConsoleSession {
         Self {
             id_hash: token.hash(),
             csrf: random_hex(),
-            created_at: now.secs(),
-            expires_at: now.secs().saturating_add(SESSION_LIFETIME.get()),
+            created_at: now.unix_secs(),
+            expires_at: now.unix_secs().saturating_add(SESSION_LIFETIME),
         }
     }
     /// Whether the session is live at `now`.
     pub fn is_live(&self, now: Timestamp) -> bool {
-        now.secs() < self.expires_at
+        now.unix_secs() < self.expires_at
     }
     /// Whether a form's CSRF token is this session's, compared in constant time.
     pub fn csrf_matches(&self, presented: &str) -> bool {

@@ -7,7 +7,7 @@ mod grant;
 pub use grant::*;
 
 use crate::app::AppId;
-use crate::clock::{Seconds, Timestamp};
+use crate::clock::{Seconds, Timestamp, UnixSecs};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -99,8 +99,8 @@ pub struct NewToken {
     pub hash: String,
     /// Issue time.
     pub issued_at: Timestamp,
-    /// Expiry, Unix seconds: valid while `now < expires_at`.
-    pub expires_at: i64,
+    /// Expiry: valid while `now < expires_at`.
+    pub expires_at: UnixSecs,
 }
 
 impl NewToken {
@@ -112,13 +112,13 @@ impl NewToken {
             kind,
             hash: hash_token(&text),
             issued_at: now,
-            expires_at: now.secs() + TOKEN_TTL.get(),
+            expires_at: now.unix_secs() + TOKEN_TTL,
         };
         (token, text)
     }
     /// The latest expiry the previous token of this kind may keep.
-    pub fn previous_token_deadline(&self) -> i64 {
-        self.issued_at.secs() + PREVIOUS_TOKEN_GRACE.get()
+    pub fn previous_token_deadline(&self) -> UnixSecs {
+        self.issued_at.unix_secs() + PREVIOUS_TOKEN_GRACE
     }
 }
 
@@ -129,8 +129,8 @@ pub struct TokenRecord {
     pub appid: AppId,
     /// Its kind.
     pub kind: TokenKind,
-    /// Valid while `now < expires_at` (Unix seconds).
-    pub expires_at: i64,
+    /// Valid while `now < expires_at`.
+    pub expires_at: UnixSecs,
 }
 
 /// Why a presented token does not authenticate.
@@ -144,9 +144,9 @@ pub enum TokenProblem {
     Expired,
 }
 
-/// Whether a token expiring at `expires_at` (Unix seconds) is live at `now`: `now < expires_at`.
-pub fn live_at(expires_at: i64, now: Timestamp) -> bool {
-    now.secs() < expires_at
+/// Whether a token expiring at `expires_at` is live at `now`: `now < expires_at`.
+pub fn live_at(expires_at: UnixSecs, now: Timestamp) -> bool {
+    now.unix_secs() < expires_at
 }
 
 /// Whether `record` is live at `now`.
@@ -190,7 +190,7 @@ mod tests {
         let r = TokenRecord {
             appid: AppId::generate(),
             kind: TokenKind::V2,
-            expires_at: 100,
+            expires_at: UnixSecs::new(100),
         };
         assert_eq!(check_live(&r, Timestamp::from_secs(99)), Ok(()));
         assert_eq!(

@@ -3,7 +3,7 @@
 use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::{App, AppId, AppPatch, AppStatus, PublishedPages};
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::store::AppStore;
 use dyopen_core::token::{live_at, oldest_kept_token, NewToken, TokenKind, TokenRecord};
 use dyopen_core::StoreError;
@@ -40,7 +40,7 @@ impl TryFrom<AppRow> for App {
             daily_link_quota: r.daily_link_quota,
             status: AppStatus::parse(&r.status)
                 .map_err(|_| Error::Corrupt("corrupt app row: status"))?,
-            created_at: r.created_at,
+            created_at: UnixSecs::new(r.created_at),
         })
     }
 }
@@ -60,7 +60,7 @@ impl TryFrom<TokenRow> for TokenRecord {
         Ok(TokenRecord {
             appid: AppId::parse(&r.appid).map_err(|_| corrupt())?,
             kind: TokenKind::parse(&r.kind).ok_or_else(corrupt)?,
-            expires_at: r.expires_at,
+            expires_at: UnixSecs::new(r.expires_at),
         })
     }
 }
@@ -194,7 +194,7 @@ async fn create_app(store: &SqlStore, app: &App) -> Result<(), Error> {
         .bind(app.qps_limit)
         .bind(app.daily_link_quota)
         .bind(app.status.as_str())
-        .bind(app.created_at)
+        .bind(app.created_at.get())
         .execute(&store.write)
         .await?;
     Ok(())
@@ -336,13 +336,13 @@ async fn issue_token(store: &SqlStore, token: &NewToken) -> Result<(), Error> {
     sqlx::query("UPDATE tokens SET expires_at = $3 WHERE appid = $1 AND kind = $2 AND seq = $4 AND expires_at > $3")
         .bind(appid)
         .bind(kind)
-        .bind(token.previous_token_deadline())
+        .bind(token.previous_token_deadline().get())
         .bind(seq)
         .execute(&mut *tx)
         .await?;
     // Only the live tokens and the newest dead ones are kept (so that "expired" can still be
     // told from "unknown", 12025 vs 12024 on the legacy link API); older ones are deleted.
-    let previous_live = live_at(previous_expires, token.issued_at);
+    let previous_live = live_at(UnixSecs::new(previous_expires), token.issued_at);
     sqlx::query("DELETE FROM tokens WHERE appid = $1 AND kind = $2 AND seq < $3")
         .bind(appid)
         .bind(kind)
@@ -356,7 +356,7 @@ async fn issue_token(store: &SqlStore, token: &NewToken) -> Result<(), Error> {
     .bind(appid)
     .bind(kind)
     .bind(seq + 1)
-    .bind(token.expires_at)
+    .bind(token.expires_at.get())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -4,7 +4,7 @@ use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::app::PagePath;
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::ids::new_id;
 use dyopen_core::region::{
     history_horizon, AddBinding, Binding, CityError, DeleteBinding, Effect, ModifyBinding,
@@ -29,8 +29,8 @@ impl From<BindingRow> for Binding {
             data_id: r.data_id,
             path: r.path,
             region_id: r.region_id,
-            created_at: r.created_at,
-            modified_at: r.modified_at,
+            created_at: UnixSecs::new(r.created_at),
+            modified_at: UnixSecs::new(r.modified_at),
         }
     }
 }
@@ -46,7 +46,7 @@ impl From<ChangeRow> for TargetChange {
     fn from(r: ChangeRow) -> Self {
         TargetChange {
             path: r.path,
-            changed_at: r.changed_at,
+            changed_at: UnixSecs::new(r.changed_at),
         }
     }
 }
@@ -82,7 +82,7 @@ async fn load_change(
 async fn prune_changes(conn: &mut AnyConnection, appid: &str, now: Timestamp) -> Result<(), Error> {
     sqlx::query("DELETE FROM region_changes WHERE appid = $1 AND changed_at <= $2")
         .bind(appid)
-        .bind(history_horizon(now))
+        .bind(history_horizon(now).get())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -113,7 +113,7 @@ impl SqlStore {
             state.changes = load_change(&mut tx, appid.as_str(), &target).await?;
         }
         let effect = decide(&state)?;
-        let (t, app) = (now.secs(), appid.as_str());
+        let (t, app) = (now.unix_secs(), appid.as_str());
         let binding = match effect {
             Effect::Insert { path, region_id } => {
                 let b = Binding {
@@ -130,7 +130,7 @@ impl SqlStore {
                 .bind(app)
                 .bind(&b.path)
                 .bind(&b.region_id)
-                .bind(t)
+                .bind(t.get())
                 .execute(&mut *tx)
                 .await
                 .map_err(Error::from)?;
@@ -166,7 +166,7 @@ impl SqlStore {
                 sqlx::query("UPDATE region_bindings SET region_id = $2, modified_at = $3 WHERE data_id = $1")
                     .bind(data_id)
                     .bind(&region_id)
-                    .bind(t)
+                    .bind(t.get())
                     .execute(&mut *tx)
                     .await
                     .map_err(Error::from)?;
@@ -185,14 +185,14 @@ async fn record_change(
     tx: &mut sqlx::Transaction<'static, Any>,
     appid: &str,
     path: &str,
-    t: i64,
+    t: UnixSecs,
 ) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO region_changes (appid, path, changed_at) VALUES ($1, $2, $3) ON CONFLICT (appid, path) DO UPDATE SET changed_at = excluded.changed_at",
     )
     .bind(appid)
     .bind(path)
-    .bind(t)
+    .bind(t.get())
     .execute(&mut **tx)
     .await?;
     Ok(())

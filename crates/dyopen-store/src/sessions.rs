@@ -2,7 +2,7 @@
 
 use crate::{Error, SqlStore};
 use async_trait::async_trait;
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::session::ConsoleSession;
 use dyopen_core::store::SessionStore;
 use dyopen_core::StoreError;
@@ -21,8 +21,8 @@ impl From<SessionRow> for ConsoleSession {
         ConsoleSession {
             id_hash: r.id_hash,
             csrf: r.csrf,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
+            created_at: UnixSecs::new(r.created_at),
+            expires_at: UnixSecs::new(r.expires_at),
         }
     }
 }
@@ -74,8 +74,8 @@ async fn session_open(
     )
     .bind(&session.id_hash)
     .bind(&session.csrf)
-    .bind(session.created_at)
-    .bind(session.expires_at)
+    .bind(session.created_at.get())
+    .bind(session.expires_at.get())
     .execute(&mut *tx)
     .await?;
     Ok(tx.commit().await?)

@@ -1,7 +1,7 @@
 //! Which of an app's links a listing shows (the console's filter).
 
 use super::rules::live_until;
-use crate::clock::Timestamp;
+use crate::clock::{Timestamp, UnixSecs};
 
 /// Links by liveness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,12 +48,12 @@ pub struct LinkFilter {
 impl LinkFilter {
     /// The first expiry (Unix seconds) at which a link counts as live at the filter's instant:
     /// live links have `expires_at > now` ([`live_until`]).
-    pub fn live_after(&self) -> i64 {
-        self.now.secs()
+    pub fn live_after(&self) -> UnixSecs {
+        self.now.unix_secs()
     }
     /// Whether a link with this page and expiry passes (the store's SQL says the same; tests
     /// hold the two together).
-    pub fn admits(&self, path: &str, expires_at: i64) -> bool {
+    pub fn admits(&self, path: &str, expires_at: UnixSecs) -> bool {
         let live = live_until(expires_at, self.now);
         self.path.as_deref().is_none_or(|p| p == path)
             && match self.liveness {

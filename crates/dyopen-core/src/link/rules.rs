@@ -4,7 +4,7 @@
 use super::code::LinkCode;
 use super::query::{percent_encode, LinkQuery, QueryProblem};
 use crate::app::{App, AppId, AppStatus};
-use crate::clock::{Seconds, Timestamp};
+use crate::clock::{Seconds, Timestamp, UnixSecs};
 use crate::store::StoreError;
 use thiserror::Error;
 
@@ -201,27 +201,28 @@ impl GenerateLink {
             return Err(LinkError::PathNotPublished);
         };
         let query = LinkQuery::parse(&self.query)?;
-        let expires_at = effective_expiry(now.secs(), self.expire_time)?;
+        let expires_at = effective_expiry(now.unix_secs(), self.expire_time)?;
         Ok(NewLink {
             appid: app.appid.clone(),
             host: self.host,
             path,
             query: query.as_str().to_owned(),
-            created_at: now.secs(),
+            created_at: now.unix_secs(),
             expires_at,
         })
     }
 }
 
-/// now + ceil((expire_time − now) / 1 h) × 1 h, for `now < expire_time ≤ now + 180 days`.
-pub fn effective_expiry(now: i64, expire_time: i64) -> Result<i64, LinkError> {
-    let ahead = expire_time.saturating_sub(now);
+/// now + ceil((expire_time − now) / 1 h) × 1 h, for `now < expire_time ≤ now + 180 days`
+/// (`expire_time` is the request's Unix second, as sent).
+pub fn effective_expiry(now: UnixSecs, expire_time: i64) -> Result<UnixSecs, LinkError> {
+    let ahead = expire_time.saturating_sub(now.get());
     let (max, step) = (MAX_EXPIRY.get(), EXPIRY_STEP.get());
     if ahead <= 0 || ahead > max {
         return Err(LinkError::ExpiryOutOfRange);
     }
     let hours = (ahead + step - 1) / step;
-    Ok(now + hours * step)
+    Ok(now + Seconds::new(hours * step))
 }
 
 /// A link about to be stored (its code is drawn by the store, which retries on a clash).
@@ -235,10 +236,10 @@ pub struct NewLink {
     pub path: String,
     /// The validated query text.
     pub query: String,
-    /// Creation, Unix seconds.
-    pub created_at: i64,
-    /// Effective expiry, Unix seconds: live while `now < expires_at`.
-    pub expires_at: i64,
+    /// Creation.
+    pub created_at: UnixSecs,
+    /// Effective expiry: live while `now < expires_at`.
+    pub expires_at: UnixSecs,
 }
 
 /// A stored link.
@@ -254,10 +255,10 @@ pub struct Link {
     pub path: String,
     /// The query text (a JSON object).
     pub query: String,
-    /// Creation, Unix seconds.
-    pub created_at: i64,
-    /// Effective expiry, Unix seconds.
-    pub expires_at: i64,
+    /// Creation.
+    pub created_at: UnixSecs,
+    /// Effective expiry.
+    pub expires_at: UnixSecs,
     /// Visits flushed so far.
     pub visits: i64,
 }
@@ -319,9 +320,9 @@ pub fn path_of_encoded_start_page(encoded: &str) -> String {
     encoded[..end].replace("%2F", "/")
 }
 
-/// Whether a link with effective expiry `expires_at` (Unix seconds) still resolves at `now`.
-pub fn live_until(expires_at: i64, now: Timestamp) -> bool {
-    now.secs() < expires_at
+/// Whether a link with effective expiry `expires_at` still resolves at `now`.
+pub fn live_until(expires_at: UnixSecs, now: Timestamp) -> bool {
+    now.unix_secs() < expires_at
 }
 
 /// Whether the `(used + 1)`-th link of the day fits in `quota`.

@@ -3,7 +3,7 @@
 
 use super::catalogue::RegionCode;
 use crate::app::PagePath;
-use crate::clock::{Seconds, Timestamp};
+use crate::clock::{Seconds, Timestamp, UnixSecs};
 use crate::store::StoreError;
 use thiserror::Error;
 
@@ -48,8 +48,8 @@ pub enum CityError {
     /// A second change of the target within 7 days.
     #[error("修改区域的频率过高")]
     TooFrequent {
-        /// When the target may change again (Unix seconds).
-        next_change_at: i64,
+        /// When the target may change again.
+        next_change_at: UnixSecs,
     },
     /// The store failed.
     #[error("系统错误")]
@@ -195,10 +195,10 @@ pub struct Binding {
     pub path: String,
     /// Normalised city code.
     pub region_id: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub modified_at: i64,
+    /// Creation.
+    pub created_at: UnixSecs,
+    /// Last change of its city.
+    pub modified_at: UnixSecs,
 }
 
 impl Binding {
@@ -213,8 +213,8 @@ impl Binding {
 pub struct TargetChange {
     /// `""` for the whole app.
     pub path: String,
-    /// Unix seconds.
-    pub changed_at: i64,
+    /// When it was last modified or deleted.
+    pub changed_at: UnixSecs,
 }
 
 /// An app's bindings and the part of its change history a decision needs, loaded under a lock
@@ -228,10 +228,10 @@ pub struct RegionState {
     pub changes: Vec<TargetChange>,
 }
 
-/// Changes at or before this instant (Unix seconds) no longer throttle anything at `now`
+/// Changes at or before this instant no longer throttle anything at `now`
 /// (`changed_at + CHANGE_WINDOW ≤ now`), so the store prunes them.
-pub fn history_horizon(now: Timestamp) -> i64 {
-    now.secs().saturating_sub(CHANGE_WINDOW.get())
+pub fn history_horizon(now: Timestamp) -> UnixSecs {
+    now.unix_secs().saturating_sub(CHANGE_WINDOW)
 }
 
 /// What the store must write.
@@ -279,15 +279,15 @@ impl RegionState {
         }
     }
     /// When `path` may next be modified or deleted.
-    pub fn next_change_at(&self, path: &str) -> Option<i64> {
+    pub fn next_change_at(&self, path: &str) -> Option<UnixSecs> {
         self.changes
             .iter()
             .find(|c| c.path == path)
-            .map(|c| c.changed_at + CHANGE_WINDOW.get())
+            .map(|c| c.changed_at + CHANGE_WINDOW)
     }
     fn check_window(&self, path: &str, now: Timestamp) -> Result<(), CityError> {
         match self.next_change_at(path) {
-            Some(next) if now.secs() < next => Err(CityError::TooFrequent {
+            Some(next) if now.unix_secs() < next => Err(CityError::TooFrequent {
                 next_change_at: next,
             }),
             _ => Ok(()),

@@ -24,7 +24,7 @@ pub(crate) fn view(app: &App) -> AppView {
         qps_limit: app.qps_limit,
         daily_link_quota: app.daily_link_quota,
         status: app.status.as_str().into(),
-        created_at: rfc3339(app.created_at),
+        created_at: rfc3339(app.created_at.get()),
     }
 }
 
@@ -50,7 +50,11 @@ pub async fn create_app(
         None,
     )
     .map_err(invalid)?
-    .into_app(AppId::generate(), secret.hash(), state.clock.now().secs());
+    .into_app(
+        AppId::generate(),
+        secret.hash(),
+        state.clock.now().unix_secs(),
+    );
     state.store.create_app(&app).await.map_err(system)?;
     Ok(AppWithSecret {
         app: view(&app),

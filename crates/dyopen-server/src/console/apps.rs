@@ -71,7 +71,7 @@ async fn apps_page(
             pages: a.pages.to_strings().len(),
             qps_limit: a.qps_limit,
             daily_link_quota: a.daily_link_quota,
-            created: beijing_minute(a.created_at),
+            created: beijing_minute(a.created_at.get()),
         })
         .collect();
     Ok(AppsPage {

@@ -56,7 +56,7 @@ fn build_app(
         f.status.as_deref(),
     )
     .map_err(ctx)?
-    .into_app(appid, secret.hash(), state.clock.now().secs());
+    .into_app(appid, secret.hash(), state.clock.now().unix_secs());
     Ok((app, secret))
 }
 

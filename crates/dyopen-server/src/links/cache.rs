@@ -10,7 +10,7 @@
 use crate::metrics::Metrics;
 use axum::http::HeaderValue;
 use dyopen_core::app::AppId;
-use dyopen_core::clock::Clock;
+use dyopen_core::clock::{Clock, UnixSecs};
 use dyopen_core::link::{path_of_encoded_start_page, write_scheme_url, Host, Link, LinkCode};
 use dyopen_core::{Store, StoreError};
 use quick_cache::sync::Cache;
@@ -39,8 +39,8 @@ pub struct CachedApp {
 /// cache's own bookkeeping, a 10-byte query included.
 #[derive(Debug)]
 pub struct CachedLink {
-    /// Effective expiry, Clock seconds: live while `now < expires_at`.
-    pub expires_at: i64,
+    /// Effective expiry, Clock time: live while `now < expires_at`.
+    pub expires_at: UnixSecs,
     /// When the entry may be swept, in seconds since the cache was made (real time).
     sweep_after: u32,
     host: Host,
@@ -173,7 +173,8 @@ impl LinkCache {
     fn cached(&self, link: &Link, app_name: &str) -> Arc<CachedLink> {
         let left_ms = link
             .expires_at
-            .saturating_mul(1000)
+            .to_timestamp()
+            .millis()
             .saturating_sub(self.clock.now().millis());
         let ttl = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0))
             .clamp(NEGATIVE_TTL, MAX_ENTRY_TTL);
@@ -282,8 +283,8 @@ mod tests {
             host: Host::Douyin,
             path: "pages/index/index".into(),
             query: query.into(),
-            created_at: 0,
-            expires_at,
+            created_at: UnixSecs::new(0),
+            expires_at: UnixSecs::new(expires_at),
             visits: 0,
         }
     }

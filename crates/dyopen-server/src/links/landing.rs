@@ -4,6 +4,7 @@
 //! escaped.
 
 use super::cache::CachedLink;
+use dyopen_core::clock::UnixSecs;
 use qrcode::render::svg;
 use qrcode::QrCode;
 
@@ -64,7 +65,7 @@ fn page(title: &str, body: &str) -> String {
 
 /// The landing page of a live link at `url_link`; `expires_at` is Unix seconds, shown in
 /// Beijing time (`2026-12-03 14:00 北京时间`).
-pub fn landing(link: &CachedLink, url_link: &str, expires_at: i64) -> String {
+pub fn landing(link: &CachedLink, url_link: &str, expires_at: UnixSecs) -> String {
     let body = format!(
         "<h1>{name}</h1><dl><dt>页面 Page</dt><dd><code>{path}</code></dd>\
 <dt>有效期至 Expires</dt><dd>{expires} <span class=\"tz\">北京时间</span></dd></dl>\
@@ -72,7 +73,7 @@ pub fn landing(link: &CachedLink, url_link: &str, expires_at: i64) -> String {
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
         name = escape(link.app_name()),
         path = escape(&link.path()),
-        expires = escape(&crate::timefmt::beijing_minute(expires_at)),
+        expires = escape(&crate::timefmt::beijing_minute(expires_at.get())),
         scheme = escape(&link.scheme_url()),
         qr = qr_svg(url_link),
         url = escape(url_link),

@@ -3,7 +3,7 @@
 //! and apps with 1 000 pages.
 
 use dyopen_core::app::{App, AppId, AppSecret, AppStatus, PublishedPages, MAX_PUBLISHED_PAGES};
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::region::{AddBinding, DeleteBinding, ModifyBinding, CHANGE_WINDOW};
 use dyopen_core::store::{AppStore, RegionStore, TaskStore};
 use dyopen_core::task::{
@@ -39,7 +39,7 @@ async fn new_app(store: &SqlStore, pages: &[String]) -> AppId {
         qps_limit: 100,
         daily_link_quota: 500_000,
         status: AppStatus::Active,
-        created_at: T0,
+        created_at: UnixSecs::new(T0),
     };
     store.create_app(&app).await.unwrap();
     app.appid
@@ -260,8 +260,11 @@ async fn token_retention_keeps_the_live_and_a_hundred_dead_tokens(backend: Backe
         let found = store.find_token(&hash_token(text)).await.unwrap();
         let rank_from_newest = n - 1 - i; // 0 = newest
         match rank_from_newest {
-            0 | 1 => assert!(found.unwrap().expires_at > now, "live #{rank_from_newest}"),
-            r if r < 2 + dead => assert!(found.unwrap().expires_at <= now, "dead #{r}"),
+            0 | 1 => assert!(
+                found.unwrap().expires_at.get() > now,
+                "live #{rank_from_newest}"
+            ),
+            r if r < 2 + dead => assert!(found.unwrap().expires_at.get() <= now, "dead #{r}"),
             r => assert!(found.is_none(), "deleted #{r}"),
         }
     }
@@ -352,7 +355,7 @@ async fn region_history_is_pruned_past_the_seven_day_window(backend: Backend) {
     assert!(matches!(
         store.region_modify(&app, &modify, at(CHANGE_WINDOW.get() + 9)).await,
         Err(dyopen_core::region::CityError::TooFrequent { next_change_at })
-            if next_change_at == T0 + 10 + CHANGE_WINDOW.get()
+            if next_change_at.get() == T0 + 10 + CHANGE_WINDOW.get()
     ));
     // A failed request prunes nothing either (its transaction is rolled back).
     assert_eq!(count().await.unwrap(), 2);
@@ -371,7 +374,7 @@ async fn region_history_is_pruned_past_the_seven_day_window(backend: Backend) {
     let state = store.region_state(&app).await.unwrap();
     assert_eq!(state.changes.len(), 1);
     assert_eq!(
-        state.next_change_at("p/b"),
+        state.next_change_at("p/b").map(UnixSecs::get),
         Some(T0 + 2 * CHANGE_WINDOW.get() + 10)
     );
     store.close().await;

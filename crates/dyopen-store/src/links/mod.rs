@@ -10,6 +10,7 @@ pub(crate) use writer::{spawn_writer, LinkWriter};
 use crate::{Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
+use dyopen_core::clock::UnixSecs;
 use dyopen_core::link::{
     Host, Link, LinkApi, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount,
 };
@@ -43,8 +44,8 @@ impl TryFrom<LinkRow> for Link {
                 .map_err(|_| Error::Corrupt("corrupt link row: host"))?,
             path: r.path,
             query: r.query,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
+            created_at: UnixSecs::new(r.created_at),
+            expires_at: UnixSecs::new(r.expires_at),
             visits: r.visits,
         })
     }
@@ -132,7 +133,7 @@ impl LinkStore for SqlStore {
         let rows: Vec<LinkRow> = sqlx::query_as(&sql)
             .bind(appid.as_str())
             .bind(&path)
-            .bind(filter.live_after())
+            .bind(filter.live_after().get())
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .bind(i64::try_from(offset).unwrap_or(i64::MAX))
             .fetch_all(&self.read)
@@ -143,7 +144,7 @@ impl LinkStore for SqlStore {
         let total: i64 = sqlx::query_scalar(&count_sql)
             .bind(appid.as_str())
             .bind(&path)
-            .bind(filter.live_after())
+            .bind(filter.live_after().get())
             .fetch_one(&self.read)
             .await
             .map_err(Error::from)?;

@@ -72,7 +72,7 @@ async fn app(store: &SqlStore) -> AppId {
             qps_limit: 100,
             daily_link_quota: 500_000,
             status: AppStatus::Active,
-            created_at: 0,
+            created_at: UnixSecs::new(0),
         })
         .await
         .expect("app");
@@ -85,8 +85,8 @@ fn new_link(appid: &AppId) -> NewLink {
         host: dyopen_core::link::Host::Douyin,
         path: "pages/index/index".into(),
         query: "{}".into(),
-        created_at: 0,
-        expires_at: 3_600,
+        created_at: UnixSecs::new(0),
+        expires_at: UnixSecs::new(3_600),
     }
 }
 
@@ -130,8 +130,8 @@ fn a_retry_that_finds_the_receipt_answers_with_the_attempt_in_doubt() {
             host: dyopen_core::link::Host::Douyin,
             path: String::new(),
             query: "{}".into(),
-            created_at: 0,
-            expires_at: 1,
+            created_at: UnixSecs::new(0),
+            expires_at: UnixSecs::new(1),
             visits: 0,
         })
     };

@@ -419,8 +419,8 @@ async fn insert_many(
                 .bind(link.host.as_str())
                 .bind(&link.path)
                 .bind(&link.query)
-                .bind(link.created_at)
-                .bind(link.expires_at);
+                .bind(link.created_at.get())
+                .bind(link.expires_at.get());
         }
         let written: std::collections::HashSet<String> = query
             .fetch_all(&mut **tx)
@@ -453,8 +453,8 @@ async fn insert_one(tx: &mut Transaction<'static, Any>, link: &NewLink) -> Resul
             .bind(link.host.as_str())
             .bind(&link.path)
             .bind(&link.query)
-            .bind(link.created_at)
-            .bind(link.expires_at)
+            .bind(link.created_at.get())
+            .bind(link.expires_at.get())
             .execute(&mut **tx)
             .await?;
         if done.rows_affected() == 1 {

@@ -2,7 +2,7 @@
 //! runs one test body on both backends.
 
 use dyopen_core::app::{App, AppId, AppSecret, AppStatus, PublishedPages};
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::store::AppStore;
 use dyopen_store::{Backend, SqlStore, StoreOptions};
 use std::ops::Deref;
@@ -123,7 +123,7 @@ pub fn app(created_at: i64) -> App {
         qps_limit: 100,
         daily_link_quota: 500_000,
         status: AppStatus::Active,
-        created_at: T0 + created_at,
+        created_at: UnixSecs::new(T0 + created_at),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::helpers::{new_app, TestStore};
 use dyopen_core::app::AppId;
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::link::{
     Host, Link, LinkCode, LinkError, LinkFilter, Liveness, NewLink, VisitCount, VISIT_DAYS_KEPT,
 };
@@ -30,8 +30,8 @@ fn new_link(appid: &AppId, path: &str, created_at: i64, expires_at: i64) -> NewL
         host: Host::Douyin,
         path: path.into(),
         query: r#"{"a":"1"}"#.into(),
-        created_at,
-        expires_at,
+        created_at: UnixSecs::new(created_at),
+        expires_at: UnixSecs::new(expires_at),
     }
 }
 
@@ -68,8 +68,8 @@ async fn a_link_is_found_as_inserted_under_a_fresh_code(s: TestStore) {
         host: Host::Douyin,
         path: "pages/a".into(),
         query: link.query.clone(),
-        created_at: 10,
-        expires_at: 3_610,
+        created_at: UnixSecs::new(10),
+        expires_at: UnixSecs::new(3_610),
         visits: 0,
     };
     assert_eq!(stored, expected);
@@ -86,7 +86,7 @@ async fn links_are_listed_newest_first_with_their_total(s: TestStore) {
     }
     one_link(&s, &other, 9_999, "pages/a").await;
     let (links, total) = s.list_links(&appid, 0, 2).await.expect("list");
-    let times: Vec<i64> = links.iter().map(|l| l.created_at).collect();
+    let times: Vec<i64> = links.iter().map(|l| l.created_at.get()).collect();
     assert_eq!((times, total), (vec![3, 2], 3));
     let (rest, _) = s.list_links(&appid, 2, 2).await.expect("list");
     assert_eq!(rest.len(), 1);

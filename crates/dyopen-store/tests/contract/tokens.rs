@@ -33,7 +33,7 @@ async fn issue(s: &TestStore, appid: &AppId, kind: TokenKind, secs: i64) -> Stri
 /// The stored expiry of the token `text`, `None` once it is deleted.
 async fn expiry(s: &TestStore, text: &str) -> Option<i64> {
     let found = s.find_token(&hash_token(text)).await.expect("find");
-    found.map(|r| r.expires_at)
+    found.map(|r| r.expires_at.get())
 }
 
 async fn a_token_is_found_by_its_hash_with_its_app_kind_and_expiry(s: TestStore) {
@@ -46,7 +46,7 @@ async fn a_token_is_found_by_its_hash_with_its_app_kind_and_expiry(s: TestStore)
         .expect("stored");
     assert_eq!(record.appid, appid);
     assert_eq!(record.kind, TokenKind::Client);
-    assert_eq!(record.expires_at, at(TOKEN_TTL_SECS).secs());
+    assert_eq!(record.expires_at, at(TOKEN_TTL_SECS).unix_secs());
     assert_eq!(s.find_token(&hash_token("nope")).await.expect("find"), None);
 }
 

@@ -13,7 +13,7 @@ fn app(pages: &[&str]) -> App {
         qps_limit: 100,
         daily_link_quota: 500_000,
         status: AppStatus::Active,
-        created_at: 0,
+        created_at: UnixSecs::new(0),
     }
 }
 
@@ -32,21 +32,28 @@ fn seed_example_rounds_up_to_whole_hours() {
     // 2022-02-02 16:23 (+08:00) with expire_time 18:00 expires at 18:23.
     let now = 1_643_790_180;
     let et = now + 3_600 + 37 * 60;
-    assert_eq!(effective_expiry(now, et).unwrap(), now + 2 * 3_600);
+    assert_eq!(
+        effective_expiry(UnixSecs::new(now), et).unwrap(),
+        UnixSecs::new(now + 2 * 3_600)
+    );
 }
 
 #[test]
 fn expiry_window_is_open_at_now_and_closed_at_180_days() {
     let now = 1_700_000_000;
-    assert!(effective_expiry(now, now).is_err());
-    assert!(effective_expiry(now, now - 5).is_err());
-    assert_eq!(effective_expiry(now, now + 1).unwrap(), now + 3_600);
+    let at = UnixSecs::new(now);
+    assert!(effective_expiry(at, now).is_err());
+    assert!(effective_expiry(at, now - 5).is_err());
     assert_eq!(
-        effective_expiry(now, now + MAX_EXPIRY.get()).unwrap(),
-        now + MAX_EXPIRY.get()
+        effective_expiry(at, now + 1).unwrap(),
+        UnixSecs::new(now + 3_600)
     );
-    assert!(effective_expiry(now, now + MAX_EXPIRY.get() + 1).is_err());
-    assert!(effective_expiry(now, i64::MIN).is_err());
+    assert_eq!(
+        effective_expiry(at, now + MAX_EXPIRY.get()).unwrap(),
+        UnixSecs::new(now + MAX_EXPIRY.get())
+    );
+    assert!(effective_expiry(at, now + MAX_EXPIRY.get() + 1).is_err());
+    assert!(effective_expiry(at, i64::MIN).is_err());
 }
 
 #[test]
@@ -129,8 +136,8 @@ fn scheme_url_encodes_start_page_as_a_whole() {
         host: Host::DouyinLite,
         path: "pages/detail".into(),
         query: r#"{"id":"123","n":5}"#.into(),
-        created_at: 0,
-        expires_at: 10,
+        created_at: UnixSecs::new(0),
+        expires_at: UnixSecs::new(10),
         visits: 0,
     };
     assert_eq!(
@@ -164,8 +171,8 @@ proptest::proptest! {
             host: Host::Douyin,
             path: path.clone(),
             query,
-            created_at: 0,
-            expires_at: 1,
+            created_at: UnixSecs::new(0),
+            expires_at: UnixSecs::new(1),
             visits: 0,
         };
         proptest::prop_assert_eq!(path_of_encoded_start_page(&link.encoded_start_page()), path);

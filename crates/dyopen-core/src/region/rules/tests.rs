@@ -15,8 +15,8 @@ fn state(bindings: &[(&str, &str)]) -> RegionState {
                 data_id: i as i64,
                 path: (*path).into(),
                 region_id: (*region).into(),
-                created_at: 0,
-                modified_at: 0,
+                created_at: UnixSecs::new(0),
+                modified_at: UnixSecs::new(0),
             })
             .collect(),
         changes: vec![],
@@ -127,13 +127,13 @@ fn window_is_keyed_on_target_and_ends_exactly_after_7_days() {
     let mut s = state(&[("p/a", "440300")]);
     s.changes.push(TargetChange {
         path: "p/a".into(),
-        changed_at: 1_000,
+        changed_at: UnixSecs::new(1_000),
     });
     let m = ModifyBinding::parse(Some("440300"), Some("440400"), page("p/a")).unwrap();
     let at = |t| Timestamp::from_secs(t);
     assert!(matches!(
         s.decide_modify(&m, at(1_000 + CHANGE_WINDOW.get() - 1)),
-        Err(CityError::TooFrequent { next_change_at }) if next_change_at == 1_000 + CHANGE_WINDOW.get()
+        Err(CityError::TooFrequent { next_change_at }) if next_change_at == UnixSecs::new(1_000 + CHANGE_WINDOW.get())
     ));
     assert!(s.decide_modify(&m, at(1_000 + CHANGE_WINDOW.get())).is_ok());
 }
@@ -142,14 +142,14 @@ fn window_is_keyed_on_target_and_ends_exactly_after_7_days() {
 fn history_at_or_before_the_horizon_no_longer_throttles() {
     let now = Timestamp::from_secs(10_000_000);
     let horizon = history_horizon(now);
-    assert_eq!(horizon, 10_000_000 - CHANGE_WINDOW.get());
+    assert_eq!(horizon, UnixSecs::new(10_000_000 - CHANGE_WINDOW.get()));
     let with_change = |changed_at| RegionState {
         bindings: vec![Binding {
             data_id: 1,
             path: String::new(),
             region_id: "440300".into(),
-            created_at: 0,
-            modified_at: 0,
+            created_at: UnixSecs::new(0),
+            modified_at: UnixSecs::new(0),
         }],
         changes: vec![TargetChange {
             path: String::new(),
@@ -160,7 +160,7 @@ fn history_at_or_before_the_horizon_no_longer_throttles() {
     // A change at the horizon is prunable: deciding with or without it is the same.
     assert!(with_change(horizon).decide_delete(&cmd, now).is_ok());
     assert!(matches!(
-        with_change(horizon + 1).decide_delete(&cmd, now),
+        with_change(horizon + Seconds::new(1)).decide_delete(&cmd, now),
         Err(CityError::TooFrequent { .. })
     ));
 }
@@ -176,8 +176,8 @@ fn a_whole_bound_app_targets_the_whole_app_whatever_path_is_named() {
             data_id: 1,
             path: String::new(),
             region_id: "440300".into(),
-            created_at: 0,
-            modified_at: 0,
+            created_at: UnixSecs::new(0),
+            modified_at: UnixSecs::new(0),
         }],
         changes: vec![],
     };

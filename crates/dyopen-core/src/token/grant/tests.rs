@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::app::{AppStatus, PublishedPages};
+use crate::clock::UnixSecs;
 
 const NOW: Timestamp = Timestamp::from_secs(1_000);
 
@@ -14,7 +15,7 @@ fn app(secret: &AppSecret) -> App {
         qps_limit: 100,
         daily_link_quota: 500_000,
         status: AppStatus::Active,
-        created_at: 0,
+        created_at: UnixSecs::new(0),
     }
 }
 
@@ -86,7 +87,7 @@ fn a_presented_token_must_have_a_shape_a_record_and_life() {
     let record = TokenRecord {
         appid: AppId::generate(),
         kind: TokenKind::V2,
-        expires_at: NOW.secs() + 1,
+        expires_at: UnixSecs::new(NOW.secs() + 1),
     };
     assert!(matches!(
         authenticated(None, NOW),
@@ -104,7 +105,7 @@ fn a_token_acts_for_its_app_or_one_that_made_it_provider() {
     let record = TokenRecord {
         appid: AppId::generate(),
         kind: TokenKind::V2,
-        expires_at: 0,
+        expires_at: UnixSecs::new(0),
     };
     let own = record.appid.clone();
     let other = AppId::generate();

@@ -45,8 +45,8 @@ pub async fn handler(
             app_name: link.host.as_str().to_owned(),
             path: link.path,
             query: link.query,
-            create_time: link.created_at,
-            expire_time: link.expires_at,
+            create_time: link.created_at.get(),
+            expire_time: link.expires_at.get(),
         },
     }))
 }
