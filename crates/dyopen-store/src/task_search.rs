@@ -60,8 +60,8 @@ fn conditions(backend: Backend, appid: &AppId, filter: &TaskFilter) -> (String, 
         w.and("task_type = ?", Arg::Int(kind.code()));
     }
     if let Some((from, to)) = filter.created_between {
-        w.and("created_at >= ?", Arg::Int(from));
-        w.and("created_at <= ?", Arg::Int(to));
+        w.and("created_at >= ?", Arg::Int(from.get()));
+        w.and("created_at <= ?", Arg::Int(to.get()));
     }
     (w.sql, w.args)
 }

@@ -4,7 +4,7 @@
 use crate::{Backend, Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Timestamp, UnixSecs};
 use dyopen_core::ids::new_id;
 use dyopen_core::store::TaskStore;
 use dyopen_core::task::{
@@ -48,12 +48,12 @@ impl TryFrom<TaskRow> for Task {
             status: TaskStatus::from_code(r.status)
                 .ok_or(Error::Corrupt("corrupt task row: status"))?,
             start_page: r.start_page,
-            task_start_time: r.task_start_time,
-            task_end_time: r.task_end_time,
+            task_start_time: UnixSecs::new(r.task_start_time),
+            task_end_time: UnixSecs::new(r.task_end_time),
             details: serde_json::from_str(&r.details)
                 .map_err(|_| Error::Corrupt("corrupt task row: details"))?,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            created_at: UnixSecs::new(r.created_at),
+            updated_at: UnixSecs::new(r.updated_at),
         })
     }
 }
@@ -81,8 +81,8 @@ impl TryFrom<TalentRow> for Talent {
             cancel_operator: CancelOperator::from_code(r.cancel_operator)
                 .ok_or(Error::Corrupt("corrupt task row: cancel_operator"))?,
             video_id: r.video_id,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            created_at: UnixSecs::new(r.created_at),
+            updated_at: UnixSecs::new(r.updated_at),
         })
     }
 }
@@ -199,8 +199,8 @@ async fn write_talents(
             .bind(talent.state.code())
             .bind(talent.cancel_operator.code())
             .bind(talent.video_id.clone())
-            .bind(talent.created_at)
-            .bind(talent.updated_at);
+            .bind(talent.created_at.get())
+            .bind(talent.updated_at.get());
     }
     query.execute(&mut **tx).await?;
     Ok(())
@@ -248,11 +248,11 @@ impl TaskStore for SqlStore {
             .bind(stored.task_type.code())
             .bind(stored.status.code())
             .bind(&stored.start_page)
-            .bind(stored.task_start_time)
-            .bind(stored.task_end_time)
+            .bind(stored.task_start_time.get())
+            .bind(stored.task_end_time.get())
             .bind(details)
-            .bind(stored.created_at)
-            .bind(stored.updated_at)
+            .bind(stored.created_at.get())
+            .bind(stored.updated_at.get())
             .execute(&mut *tx)
             .await
             .map_err(Error::from)?;
@@ -266,8 +266,8 @@ impl TaskStore for SqlStore {
                 state: CooperationState::Cooperating,
                 cancel_operator: CancelOperator::Nobody,
                 video_id: None,
-                created_at: now.secs(),
-                updated_at: now.secs(),
+                created_at: now.unix_secs(),
+                updated_at: now.unix_secs(),
             })
             .collect();
         write_talents(&mut tx, stored.task_id, &talents.iter().collect::<Vec<_>>()).await?;
@@ -296,7 +296,7 @@ impl TaskStore for SqlStore {
             .map_err(Error::from)?;
         tx.commit().await.map_err(Error::from)?;
         task.status = status;
-        task.updated_at = now.secs();
+        task.updated_at = now.unix_secs();
         Ok(task)
     }
 

@@ -4,7 +4,7 @@ use super::limits::MAX_TASK_NAME_CHARS;
 use super::model::{Task, TaskDetails, TaskStatus, TaskType};
 use super::talents::DouyinId;
 use crate::app::{AppId, PagePath, PublishedPages};
-use crate::clock::Timestamp;
+use crate::clock::{Timestamp, UnixSecs};
 use crate::store::StoreError;
 use thiserror::Error;
 
@@ -97,10 +97,10 @@ pub struct NewTask {
     pub task_name: String,
     /// Start page (checked against the published pages by [`NewTask::check_page`]).
     pub start_page: PagePath,
-    /// Unix seconds.
-    pub task_start_time: i64,
-    /// Unix seconds, after now.
-    pub task_end_time: i64,
+    /// When it starts.
+    pub task_start_time: UnixSecs,
+    /// When it ends, after now.
+    pub task_end_time: UnixSecs,
     /// Public or exclusive.
     pub task_type: TaskType,
     /// Distinct talents, in order (exclusive tasks only).
@@ -161,8 +161,8 @@ impl NewTask {
         Ok(Self {
             task_name,
             start_page,
-            task_start_time: start,
-            task_end_time: end,
+            task_start_time: UnixSecs::new(start),
+            task_end_time: UnixSecs::new(end),
             task_type,
             douyin_ids,
             details: draft.details,
@@ -189,8 +189,8 @@ impl NewTask {
             start_page: self.start_page.as_str().to_owned(),
             task_start_time: self.task_start_time,
             task_end_time: self.task_end_time,
-            created_at: now.secs(),
-            updated_at: now.secs(),
+            created_at: now.unix_secs(),
+            updated_at: now.unix_secs(),
             details: self.details,
         }
     }

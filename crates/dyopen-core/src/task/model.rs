@@ -1,7 +1,7 @@
 //! Tasks and talents as stored, with their enums and the platform's numeric codes.
 
 use crate::app::AppId;
-use crate::clock::Timestamp;
+use crate::clock::{Timestamp, UnixSecs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -175,14 +175,14 @@ pub struct Task {
     pub status: TaskStatus,
     /// A published page of the app at creation.
     pub start_page: String,
-    /// Unix seconds.
-    pub task_start_time: i64,
-    /// Unix seconds: terminated from then on.
-    pub task_end_time: i64,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub updated_at: i64,
+    /// When it starts.
+    pub task_start_time: UnixSecs,
+    /// When it ends: terminated from then on.
+    pub task_end_time: UnixSecs,
+    /// Creation.
+    pub created_at: UnixSecs,
+    /// Last change.
+    pub updated_at: UnixSecs,
     /// Stored and echoed fields.
     pub details: TaskDetails,
 }
@@ -190,7 +190,7 @@ pub struct Task {
 impl Task {
     /// Whether the task is terminated at `now`: by status, or because `now ≥ task_end_time`.
     pub fn is_terminated(&self, now: Timestamp) -> bool {
-        self.status == TaskStatus::Terminated || now.secs() >= self.task_end_time
+        self.status == TaskStatus::Terminated || now.unix_secs() >= self.task_end_time
     }
     /// The status queries show.
     pub fn effective_status(&self, now: Timestamp) -> TaskStatus {
@@ -215,10 +215,10 @@ pub struct Talent {
     pub cancel_operator: CancelOperator,
     /// The submitted video, if any.
     pub video_id: Option<String>,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub updated_at: i64,
+    /// When first added.
+    pub created_at: UnixSecs,
+    /// Last change.
+    pub updated_at: UnixSecs,
 }
 
 /// Converts a wire task id to the stored form; ids beyond `i64` cannot exist.

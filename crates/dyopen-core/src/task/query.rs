@@ -8,7 +8,7 @@
 
 use super::add::TaskError;
 use super::model::{Task, TaskType};
-use crate::clock::Seconds;
+use crate::clock::{Seconds, UnixSecs};
 use std::cmp::Reverse;
 
 /// Largest `page_size` of query_task_info.
@@ -50,8 +50,8 @@ pub struct TaskFilter {
     pub by: TaskMatch,
     /// Only tasks of this type (`task_category`).
     pub task_type: Option<TaskType>,
-    /// Only tasks created in this range of Unix seconds, both ends inclusive.
-    pub created_between: Option<(i64, i64)>,
+    /// Only tasks created in this range, both ends inclusive.
+    pub created_between: Option<(UnixSecs, UnixSecs)>,
 }
 
 impl TaskFilter {
@@ -220,7 +220,7 @@ impl AppTaskIdQuery {
         TaskFilter {
             by: TaskMatch::Any,
             task_type: self.category,
-            created_between: Some((self.start, self.end)),
+            created_between: Some((UnixSecs::new(self.start), UnixSecs::new(self.end))),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::talents::{
     MAX_IDS_PER_CALL, MAX_TALENTS_PER_TASK,
 };
 use crate::app::AppId;
-use crate::clock::Timestamp;
+use crate::clock::{Timestamp, UnixSecs};
 
 /// Task `task_id` as loaded under a lock on its row: the task, if there is one, and the part of
 /// its talents a decision needs. For a talents call that is the talents among those the call
@@ -84,7 +84,7 @@ impl TaskState {
         if douyin_ids.is_empty() || douyin_ids.len() > MAX_IDS_PER_CALL {
             return Err(TalentsError::BadCount);
         }
-        let t = now.secs();
+        let t = now.unix_secs();
         let mut rows: Vec<TalentWrite> = self
             .talents
             .iter()
@@ -162,14 +162,14 @@ impl TaskState {
         Ok(Talent {
             state: CooperationState::Submitted,
             video_id: video_id.map(str::to_owned),
-            updated_at: now.secs(),
+            updated_at: now.unix_secs(),
             ..talent.clone()
         })
     }
 }
 
 /// One op on one talent (`None`: not on the task). Mutates the talent on success.
-fn apply(op: TalentOp, talent: Option<&mut Talent>, t: i64) -> TalentOutcome {
+fn apply(op: TalentOp, talent: Option<&mut Talent>, t: UnixSecs) -> TalentOutcome {
     match (op, talent) {
         (TalentOp::Add, None) => TalentOutcome::Added,
         (TalentOp::Cancel, None) => TalentOutcome::NotOnTask,

@@ -102,7 +102,7 @@ async fn tasks_page(
             exclusive: t.task_type.code() == 2,
             status: status_label(status),
             status_code: code,
-            ends: beijing_minute(t.task_end_time),
+            ends: beijing_minute(t.task_end_time.get()),
             cooperating: count(CooperationState::Cooperating),
             cancelled: count(CooperationState::Cancelled),
             submitted: count(CooperationState::Submitted),
@@ -289,8 +289,8 @@ async fn task_page(state: &AppState, session: &Session, raw: &str) -> Result<Tas
         exclusive: task.task_type.code() == 2,
         status: status_label(status),
         status_code: code,
-        starts: beijing_minute(task.task_start_time),
-        ends: beijing_minute(task.task_end_time),
+        starts: beijing_minute(task.task_start_time.get()),
+        ends: beijing_minute(task.task_end_time.get()),
         talents: talents
             .iter()
             .map(|t| TalentRow {
@@ -298,7 +298,7 @@ async fn task_page(state: &AppState, session: &Session, raw: &str) -> Result<Tas
                 state: state_label(t.state),
                 state_code: t.state.code(),
                 video_id: t.video_id.clone().unwrap_or_default(),
-                updated: beijing_minute(t.updated_at),
+                updated: beijing_minute(t.updated_at.get()),
             })
             .collect(),
         chart_svg: charts::bar_chart(&bars, "达人状态 Talents per state", 3),

@@ -180,7 +180,7 @@ async fn task_ids_select_by_creation_range_and_type(backend: Backend) {
         let filter = TaskFilter {
             by: TaskMatch::Any,
             task_type,
-            created_between: Some((from, to)),
+            created_between: Some((UnixSecs::new(from), UnixSecs::new(to))),
         };
         let all = PageWindow {
             offset: 0,

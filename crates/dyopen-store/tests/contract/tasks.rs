@@ -37,7 +37,7 @@ async fn a_task_is_stored_with_its_first_talents_cooperating_in_order(s: TestSto
         .await
         .expect("create");
     assert_eq!(
-        (task.status, task.created_at),
+        (task.status, task.created_at.get()),
         (TaskStatus::Running, T0 + 7)
     );
     assert_eq!(
@@ -72,7 +72,7 @@ async fn a_status_change_is_the_apps_own_and_ends_at_termination(s: TestStore) {
         .await
         .expect("pause");
     assert_eq!(
-        (paused.status, paused.updated_at),
+        (paused.status, paused.updated_at.get()),
         (TaskStatus::Paused, T0 + 2)
     );
     assert_eq!(s.task_get(id).await.expect("get"), Some(paused));

@@ -14,10 +14,10 @@ fn task(id: i64, name: &str, created_at: i64, task_type: TaskType) -> Task {
         task_type,
         status: TaskStatus::Running,
         start_page: format!("p/{}", id % 3),
-        task_start_time: 0,
-        task_end_time: 10,
-        created_at,
-        updated_at: created_at,
+        task_start_time: UnixSecs::new(0),
+        task_end_time: UnixSecs::new(10),
+        created_at: UnixSecs::new(created_at),
+        updated_at: UnixSecs::new(created_at),
         details: TaskDetails::default(),
     }
 }

@@ -14,10 +14,10 @@ fn task(app: &AppId, task_type: TaskType) -> Task {
         task_type,
         status: TaskStatus::Running,
         start_page: "pages/index/index".into(),
-        task_start_time: 0,
-        task_end_time: 2_000,
-        created_at: 0,
-        updated_at: 0,
+        task_start_time: UnixSecs::new(0),
+        task_end_time: UnixSecs::new(2_000),
+        created_at: UnixSecs::new(0),
+        updated_at: UnixSecs::new(0),
         details: TaskDetails::default(),
     }
 }
@@ -33,8 +33,8 @@ fn talent(id: &str, seq: i64, state: CooperationState) -> Talent {
             CancelOperator::Nobody
         },
         video_id: None,
-        created_at: 0,
-        updated_at: 0,
+        created_at: UnixSecs::new(0),
+        updated_at: UnixSecs::new(0),
     }
 }
 
