@@ -268,6 +268,23 @@ mod tests {
     }
 
     #[test]
+    fn unix_seconds_round_down_from_milliseconds_and_back_exactly() {
+        assert_eq!(Timestamp::from_millis(1_999).unix_secs(), UnixSecs::new(1));
+        assert_eq!(Timestamp::from_millis(-1).unix_secs(), UnixSecs::new(-1));
+        assert_eq!(UnixSecs::new(7).to_timestamp(), Timestamp::from_secs(7));
+        assert_eq!(UnixSecs::new(i64::MAX).to_timestamp().millis(), i64::MAX);
+        assert_eq!(UnixSecs::new(10) + Seconds::new(5), UnixSecs::new(15));
+        assert_eq!(
+            UnixSecs::new(i64::MAX).saturating_add(Seconds::new(1)),
+            UnixSecs::new(i64::MAX)
+        );
+        assert_eq!(
+            UnixSecs::new(i64::MIN).saturating_sub(Seconds::new(1)),
+            UnixSecs::new(i64::MIN)
+        );
+    }
+
+    #[test]
     fn the_settable_range_is_years_2000_to_9999() {
         let c = ManualClock::frozen_at(Timestamp::from_secs(1_000_000_000));
         for bad in [

@@ -80,10 +80,10 @@ struct ProviderRow {
 }
 
 impl ProviderRow {
-    fn into_grant(self) -> Result<(AppId, i64), Error> {
+    fn into_grant(self) -> Result<(AppId, UnixSecs), Error> {
         let provider = AppId::parse(&self.provider_appid)
             .map_err(|_| Error::Corrupt("corrupt provider row"))?;
-        Ok((provider, self.created_at))
+        Ok((provider, UnixSecs::new(self.created_at)))
     }
 }
 
@@ -179,7 +179,7 @@ impl AppStore for SqlStore {
         Ok(row.is_some())
     }
 
-    async fn list_providers(&self, appid: &AppId) -> Result<Vec<(AppId, i64)>, StoreError> {
+    async fn list_providers(&self, appid: &AppId) -> Result<Vec<(AppId, UnixSecs)>, StoreError> {
         Ok(list_providers(self, appid).await?)
     }
 }
@@ -379,7 +379,7 @@ async fn find_token(store: &SqlStore, hash: &str) -> Result<Option<TokenRecord>,
     Ok(Some(record))
 }
 
-async fn list_providers(store: &SqlStore, appid: &AppId) -> Result<Vec<(AppId, i64)>, Error> {
+async fn list_providers(store: &SqlStore, appid: &AppId) -> Result<Vec<(AppId, UnixSecs)>, Error> {
     let rows: Vec<ProviderRow> = sqlx::query_as("SELECT provider_appid, created_at FROM providers WHERE appid = $1 ORDER BY created_at, provider_appid")
         .bind(appid.as_str())
         .fetch_all(&store.read)

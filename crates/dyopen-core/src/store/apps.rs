@@ -2,7 +2,7 @@
 
 use super::StoreError;
 use crate::app::{App, AppId, AppPatch};
-use crate::clock::Timestamp;
+use crate::clock::{Timestamp, UnixSecs};
 use crate::token::{NewToken, TokenRecord};
 use async_trait::async_trait;
 
@@ -45,5 +45,5 @@ pub trait AppStore: Send + Sync {
     /// Whether `provider` may act for `appid`.
     async fn is_provider(&self, appid: &AppId, provider: &AppId) -> Result<bool, StoreError>;
     /// The grants `appid` has given: (provider, granted at).
-    async fn list_providers(&self, appid: &AppId) -> Result<Vec<(AppId, i64)>, StoreError>;
+    async fn list_providers(&self, appid: &AppId) -> Result<Vec<(AppId, UnixSecs)>, StoreError>;
 }

@@ -73,7 +73,7 @@ pub async fn list(
             .map(|(p, at)| ProviderView {
                 appid: appid.clone(),
                 provider_appid: p.to_string(),
-                created_at: rfc3339(at),
+                created_at: rfc3339(at.get()),
             })
             .collect(),
     ))

@@ -220,7 +220,7 @@ async fn overview_page(
         .into_iter()
         .map(|(p, at)| ProviderRow {
             provider_appid: p.to_string(),
-            granted: beijing_minute(at),
+            granted: beijing_minute(at.get()),
         })
         .collect();
     let id = app.appid.as_str();

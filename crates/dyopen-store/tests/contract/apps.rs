@@ -2,6 +2,7 @@
 
 use crate::helpers::{app, at, new_app, TestStore, T0};
 use dyopen_core::app::{AppId, AppPatch, AppStatus, PublishedPages};
+use dyopen_core::clock::UnixSecs;
 use dyopen_core::store::AppStore;
 use dyopen_core::StoreError;
 
@@ -92,14 +93,17 @@ async fn provider_grants_are_idempotent_listed_and_revoked_once(s: TestStore) {
     assert!(!s.is_provider(&first, &owner).await.expect("one way"));
     assert_eq!(
         s.list_providers(&owner).await.expect("list"),
-        vec![(first.clone(), T0 + 1), (second.clone(), T0 + 5)],
+        vec![
+            (first.clone(), UnixSecs::new(T0 + 1)),
+            (second.clone(), UnixSecs::new(T0 + 5))
+        ],
         "oldest grant first; granting again keeps the first time"
     );
     assert!(s.revoke_provider(&owner, &first).await.expect("revoke"));
     assert!(!s.revoke_provider(&owner, &first).await.expect("twice"));
     assert_eq!(
         s.list_providers(&owner).await.expect("list"),
-        vec![(second, T0 + 5)]
+        vec![(second, UnixSecs::new(T0 + 5))]
     );
 }
 
