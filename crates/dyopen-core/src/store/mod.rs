@@ -16,7 +16,13 @@ pub use regions::RegionStore;
 pub use sessions::SessionStore;
 pub use tasks::TaskStore;
 
+use crate::clock::Seconds;
 use thiserror::Error;
+
+/// How long a link batch's write receipt is kept (real time, not the settable clock): far longer
+/// than any retry of its batch, which is all a receipt is for (it makes a retried batch whose
+/// COMMIT outcome was unknown idempotent; see `dyopen-store`'s `links/receipts.rs`).
+pub const WRITE_RECEIPT_TTL: Seconds = Seconds::days(1);
 
 /// A storage failure. Backend details are logged by the store, never sent to clients.
 #[derive(Debug, Error)]

@@ -11,15 +11,17 @@ use thiserror::Error;
 /// Most talents an exclusive task may be created with (as per `update_orient_talents` call).
 pub const MAX_TALENTS_AT_CREATION: usize = 10;
 
-/// Everything that can go wrong with a v2 task request. Display texts are what the client sees
-/// after code 28005001 (`参数不合法:task_id不存在` is the platform's own text).
+/// Everything that can go wrong with a v2 task request. A parameter error's Display text is the
+/// detail the client sees after code 28005001 and the dialect's `参数解析失败:` prefix (which the
+/// server adds from wire's `open_codes::PARAM_MSG`); [`TaskError::UnknownTask`]'s is the
+/// platform's whole text (`参数不合法:task_id不存在`), sent as it is.
 #[derive(Debug, Error)]
 pub enum TaskError {
     /// A field is missing, of the wrong type or has an invalid value.
-    #[error("参数解析失败:{0}参数不合法")]
+    #[error("{0}参数不合法")]
     BadField(&'static str),
     /// A free-text field is longer than its limit (see `task::limits`).
-    #[error("参数解析失败:{field}不能超过{max}个字符")]
+    #[error("{field}不能超过{max}个字符")]
     TooLong {
         /// The field.
         field: &'static str,
@@ -27,7 +29,7 @@ pub enum TaskError {
         max: usize,
     },
     /// A list or map field has more items than its limit.
-    #[error("参数解析失败:{field}最多{max}项")]
+    #[error("{field}最多{max}项")]
     TooMany {
         /// The field.
         field: &'static str,
@@ -35,7 +37,7 @@ pub enum TaskError {
         max: usize,
     },
     /// An item of a list or map field is longer than its limit.
-    #[error("参数解析失败:{field}的每一项不能超过{max}个字符")]
+    #[error("{field}的每一项不能超过{max}个字符")]
     ItemTooLong {
         /// The field.
         field: &'static str,
@@ -43,28 +45,28 @@ pub enum TaskError {
         max: usize,
     },
     /// `task_start_time ≥ task_end_time`.
-    #[error("参数解析失败:task_start_time必须早于task_end_time")]
+    #[error("task_start_time必须早于task_end_time")]
     StartNotBeforeEnd,
     /// `task_end_time` is not after now.
-    #[error("参数解析失败:task_end_time必须晚于当前时间")]
+    #[error("task_end_time必须晚于当前时间")]
     EndNotInFuture,
     /// `task_type: 1` with talents.
-    #[error("参数解析失败:公开任务不能指定douyin_ids")]
+    #[error("公开任务不能指定douyin_ids")]
     PublicWithTalents,
     /// `start_page` is not a published page of the app.
-    #[error("参数解析失败:start_page不是已发布的页面")]
+    #[error("start_page不是已发布的页面")]
     PageNotPublished,
     /// No such task of this app.
     #[error("参数不合法:task_id不存在")]
     UnknownTask,
     /// update_status of a terminated task.
-    #[error("参数解析失败:任务已终止,无法修改状态")]
+    #[error("任务已终止,无法修改状态")]
     Terminated,
     /// `create_start_time > create_end_time`.
-    #[error("参数解析失败:create_start_time不能晚于create_end_time")]
+    #[error("create_start_time不能晚于create_end_time")]
     RangeReversed,
     /// A creation-time range longer than 7 days.
-    #[error("参数解析失败:查询时间范围不能超过7天")]
+    #[error("查询时间范围不能超过7天")]
     RangeTooLong,
     /// The store failed.
     #[error("内部错误")]

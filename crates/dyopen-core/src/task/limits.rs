@@ -215,7 +215,7 @@ mod tests {
             field: "task_desc",
             max: MAX_TASK_DESC_CHARS,
         };
-        assert_eq!(e.to_string(), "参数解析失败:task_desc不能超过2000个字符");
+        assert_eq!(e.to_string(), "task_desc不能超过2000个字符");
         assert!(check_video_id(Some(&"v".repeat(MAX_VIDEO_ID_CHARS))).is_ok());
         assert!(matches!(
             check_video_id(Some(&"v".repeat(MAX_VIDEO_ID_CHARS + 1))),

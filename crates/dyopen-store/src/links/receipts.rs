@@ -4,13 +4,11 @@
 //! PostgreSQL the insert waits for an earlier attempt still in flight, and the unique index
 //! decides). That makes every retry idempotent, whether the failure happened before COMMIT or
 //! left COMMIT's outcome unknown. Receipts are bookkeeping about real outages, so they age by
-//! real time (not the settable Clock) and are pruned after [`RECEIPT_TTL_SECS`].
+//! real time (not the settable Clock) and are pruned after core's [`WRITE_RECEIPT_TTL`].
 
 use crate::{Backend, Error};
+use dyopen_core::store::WRITE_RECEIPT_TTL;
 use sqlx::{Any, Transaction};
-
-/// Real seconds a receipt is kept: far longer than any retry of its batch.
-pub(crate) const RECEIPT_TTL_SECS: i64 = 86_400;
 /// One batch in this many also deletes old receipts (so the table stays about a day's worth).
 const PRUNE_ONE_IN: u32 = 256;
 /// How long a retry waits on PostgreSQL for an earlier attempt that may still hold the receipt.
@@ -56,10 +54,10 @@ pub(crate) async fn insert(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes receipts older than [`RECEIPT_TTL_SECS`] before `now`.
+/// Deletes receipts older than [`WRITE_RECEIPT_TTL`] before `now`.
 pub(crate) async fn prune(tx: &mut Transaction<'static, Any>, now: i64) -> Result<(), Error> {
     sqlx::query("DELETE FROM write_receipts WHERE created_at < $1")
-        .bind(now.saturating_sub(RECEIPT_TTL_SECS))
+        .bind(now.saturating_sub(WRITE_RECEIPT_TTL.get()))
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -9,7 +9,7 @@ use dyopen_wire::ParamProblem;
 
 impl From<TaskError> for ApiError<Open> {
     fn from(e: TaskError) -> Self {
-        let code = match &e {
+        match &e {
             TaskError::BadField(_)
             | TaskError::TooLong { .. }
             | TaskError::TooMany { .. }
@@ -18,13 +18,15 @@ impl From<TaskError> for ApiError<Open> {
             | TaskError::EndNotInFuture
             | TaskError::PublicWithTalents
             | TaskError::PageNotPublished
-            | TaskError::UnknownTask
             | TaskError::Terminated
             | TaskError::RangeReversed
-            | TaskError::RangeTooLong => open_codes::PARAM,
-            TaskError::Storage(cause) => return ApiError::system(cause),
-        };
-        ApiError::new(code, e.to_string())
+            | TaskError::RangeTooLong => {
+                ApiError::new(open_codes::PARAM, format!("{}:{e}", open_codes::PARAM_MSG))
+            }
+            // The platform's own whole text.
+            TaskError::UnknownTask => ApiError::new(open_codes::PARAM, e.to_string()),
+            TaskError::Storage(cause) => ApiError::system(cause),
+        }
     }
 }
 
