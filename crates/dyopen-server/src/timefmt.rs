@@ -3,6 +3,7 @@
 //! Asia/Shanghai's), e.g. `2026-12-03 14:00 北京时间`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use dyopen_core::clock::UnixSecs;
 
 /// UTC+8 (checked when compiling: a constant).
 const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -14,33 +15,28 @@ fn beijing() -> FixedOffset {
     BEIJING
 }
 
-/// RFC 3339 (UTC, whole seconds) of Unix seconds (empty if out of range).
-pub fn rfc3339(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
+/// RFC 3339 (UTC, whole seconds) of an instant (empty if out of range).
+pub fn rfc3339(at: UnixSecs) -> String {
+    DateTime::from_timestamp(at.get(), 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
 
-/// `2026-12-03 14:00` for Unix seconds `secs`, in Beijing time (empty if out of range).
-pub fn beijing_minute(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| {
-            t.with_timezone(&beijing())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+/// `at` in Beijing time, written with `format` (empty if out of range).
+fn in_beijing(at: UnixSecs, format: &str) -> String {
+    DateTime::from_timestamp(at.get(), 0)
+        .map(|t| t.with_timezone(&beijing()).format(format).to_string())
         .unwrap_or_default()
 }
 
-/// `2026-12-03 14:00:05` for Unix seconds `secs`, in Beijing time.
-pub fn beijing_second(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| {
-            t.with_timezone(&beijing())
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_default()
+/// `2026-12-03 14:00`: `at` in Beijing time (empty if out of range).
+pub fn beijing_minute(at: UnixSecs) -> String {
+    in_beijing(at, "%Y-%m-%d %H:%M")
+}
+
+/// `2026-12-03 14:00:05`: `at` in Beijing time.
+pub fn beijing_second(at: UnixSecs) -> String {
+    in_beijing(at, "%Y-%m-%d %H:%M:%S")
 }
 
 /// `2026-12-03` for a Shanghai day number (days since 1970-01-01, `Timestamp::shanghai_day`).
@@ -69,15 +65,9 @@ pub fn parse_beijing_local(text: &str) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
-/// The `datetime-local` value of Unix seconds `secs` in Beijing time.
-pub fn beijing_local_input(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| {
-            t.with_timezone(&beijing())
-                .format("%Y-%m-%dT%H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
+/// The `datetime-local` value of `at` in Beijing time.
+pub fn beijing_local_input(at: UnixSecs) -> String {
+    in_beijing(at, "%Y-%m-%dT%H:%M")
 }
 
 #[cfg(test)]
@@ -87,9 +77,15 @@ mod tests {
     #[test]
     fn beijing_time_is_utc_plus_eight() {
         // 2026-12-03T06:00:04Z
-        assert_eq!(beijing_minute(1_796_277_604), "2026-12-03 14:00");
+        assert_eq!(
+            beijing_minute(UnixSecs::new(1_796_277_604)),
+            "2026-12-03 14:00"
+        );
         assert_eq!(parse_beijing_local("2026-12-03T14:00"), Some(1_796_277_600));
-        assert_eq!(beijing_local_input(1_796_277_604), "2026-12-03T14:00");
+        assert_eq!(
+            beijing_local_input(UnixSecs::new(1_796_277_604)),
+            "2026-12-03T14:00"
+        );
     }
 
     #[test]

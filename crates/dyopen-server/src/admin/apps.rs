@@ -24,7 +24,7 @@ pub(crate) fn view(app: &App) -> AppView {
         qps_limit: app.qps_limit,
         daily_link_quota: app.daily_link_quota,
         status: app.status.as_str().into(),
-        created_at: rfc3339(app.created_at.get()),
+        created_at: rfc3339(app.created_at),
     }
 }
 

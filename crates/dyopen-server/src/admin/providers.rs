@@ -50,7 +50,7 @@ pub(crate) async fn grant_to(
     Ok(ProviderView {
         appid: id.to_string(),
         provider_appid: provider_id.to_string(),
-        created_at: rfc3339(now.secs()),
+        created_at: rfc3339(now.unix_secs()),
     })
 }
 
@@ -73,7 +73,7 @@ pub async fn list(
             .map(|(p, at)| ProviderView {
                 appid: appid.clone(),
                 provider_appid: p.to_string(),
-                created_at: rfc3339(at.get()),
+                created_at: rfc3339(at),
             })
             .collect(),
     ))

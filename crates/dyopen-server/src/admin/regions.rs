@@ -23,11 +23,9 @@ pub(crate) fn views(state: &RegionState) -> Vec<RegionBindingView> {
                 region_id: b.region_id.clone(),
                 city_name: city.map(|c| c.name.clone()).unwrap_or_default(),
                 province_name: city.map(|c| c.province_name.clone()).unwrap_or_default(),
-                created_at: rfc3339(b.created_at.get()),
-                modified_at: rfc3339(b.modified_at.get()),
-                next_change_at: rfc3339(
-                    state.next_change_at(&b.path).unwrap_or(b.created_at).get(),
-                ),
+                created_at: rfc3339(b.created_at),
+                modified_at: rfc3339(b.modified_at),
+                next_change_at: rfc3339(state.next_change_at(&b.path).unwrap_or(b.created_at)),
             }
         })
         .collect()

@@ -25,8 +25,8 @@ fn talent_view(t: &Talent) -> TalentView {
         cooperation_state: t.state.code(),
         cancel_operator: t.cancel_operator.code(),
         video_id: t.video_id.clone(),
-        created_at: rfc3339(t.created_at.get()),
-        updated_at: rfc3339(t.updated_at.get()),
+        created_at: rfc3339(t.created_at),
+        updated_at: rfc3339(t.updated_at),
     }
 }
 
@@ -40,9 +40,9 @@ pub(crate) fn summary(task: &Task, talents: &[Talent], now: Timestamp) -> TaskSu
         task_type: task.task_type.code(),
         status: wire_status(task.effective_status(now)).code(),
         start_page: task.start_page.clone(),
-        task_start_time: rfc3339(task.task_start_time.get()),
-        task_end_time: rfc3339(task.task_end_time.get()),
-        created_at: rfc3339(task.created_at.get()),
+        task_start_time: rfc3339(task.task_start_time),
+        task_end_time: rfc3339(task.task_end_time),
+        created_at: rfc3339(task.created_at),
         talents_total: talents.len() as u64,
         talents_cooperating: count(CooperationState::Cooperating),
         talents_cancelled: count(CooperationState::Cancelled),

@@ -71,7 +71,7 @@ async fn apps_page(
             pages: a.pages.to_strings().len(),
             qps_limit: a.qps_limit,
             daily_link_quota: a.daily_link_quota,
-            created: beijing_minute(a.created_at.get()),
+            created: beijing_minute(a.created_at),
         })
         .collect();
     Ok(AppsPage {
@@ -220,7 +220,7 @@ async fn overview_page(
         .into_iter()
         .map(|(p, at)| ProviderRow {
             provider_appid: p.to_string(),
-            granted: beijing_minute(at.get()),
+            granted: beijing_minute(at),
         })
         .collect();
     let id = app.appid.as_str();

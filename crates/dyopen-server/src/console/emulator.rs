@@ -49,9 +49,9 @@ fn emulator_page(
         .collect();
     Some(EmulatorPage {
         chrome: Chrome::new(state, session, "模拟器 Emulator", "emulator"),
-        now: beijing_second(now.secs()),
-        now_utc: crate::timefmt::rfc3339(now.secs()),
-        now_input: beijing_local_input(now.secs()),
+        now: beijing_second(now.unix_secs()),
+        now_utc: crate::timefmt::rfc3339(now.unix_secs()),
+        now_input: beijing_local_input(now.unix_secs()),
         day: shanghai_date(now.shanghai_day()),
         frozen: emu.clock.is_frozen(),
         clock_action: paths::EMULATOR_CLOCK,
@@ -130,7 +130,7 @@ pub async fn clock(
     let note = moved.map(|()| {
         format!(
             "时钟现为 The clock now says {} 北京时间{}",
-            beijing_second(emu.clock.now().secs()),
+            beijing_second(emu.clock.now().unix_secs()),
             if emu.clock.is_frozen() {
                 " (静止 frozen)"
             } else {

@@ -88,7 +88,7 @@ impl From<&Recorded> for JournalRow {
     fn from(e: &Recorded) -> Self {
         Self {
             seq: e.seq,
-            at: beijing_second(e.at_ms.div_euclid(1000)),
+            at: beijing_second(dyopen_core::clock::Timestamp::from_millis(e.at_ms).unix_secs()),
             method: e.method.to_string(),
             path: e.path.to_string(),
             query: e.query.to_string(),

@@ -74,7 +74,7 @@ fn row(state: &AppState, l: &Link, now: dyopen_core::Timestamp) -> LinkRow {
         host: l.host.as_str().to_owned(),
         path: l.path.clone(),
         visits: l.visits,
-        expires: beijing_minute(l.expires_at.get()),
+        expires: beijing_minute(l.expires_at),
         live: l.is_live(now),
     }
 }
@@ -276,7 +276,7 @@ pub async fn page(
             qr_svg: crate::links::landing::qr_svg(&row.url),
             url: row.url.clone(),
             query: link.query.clone(),
-            created: beijing_minute(link.created_at.get()),
+            created: beijing_minute(link.created_at),
             visits_svg: charts::daily_visits(&series, "近 30 天访问 Visits, last 30 days"),
             visits: series
                 .iter()

@@ -78,7 +78,7 @@ async fn regions_page(
                 data_id: b.data_id_text(),
                 whole: b.path.is_empty(),
                 path: b.path.clone(),
-                next_change: next.map(|n| beijing_minute(n.get())).unwrap_or_default(),
+                next_change: next.map(beijing_minute).unwrap_or_default(),
                 can_change: next.is_none_or(|n| now.unix_secs() >= n),
             }
         })

@@ -102,7 +102,7 @@ async fn tasks_page(
             exclusive: t.task_type.code() == 2,
             status: status_label(status),
             status_code: code,
-            ends: beijing_minute(t.task_end_time.get()),
+            ends: beijing_minute(t.task_end_time),
             cooperating: count(CooperationState::Cooperating),
             cancelled: count(CooperationState::Cancelled),
             submitted: count(CooperationState::Submitted),
@@ -117,8 +117,8 @@ async fn tasks_page(
         pager: Pager::new(page, PAGE_SIZE, total, link),
         action: fill(paths::TASKS, &[id]),
         pages: app.pages.to_strings(),
-        default_start: beijing_local_input(now.secs()),
-        default_end: beijing_local_input(now.secs() + 7 * 86_400),
+        default_start: beijing_local_input(now.unix_secs()),
+        default_end: beijing_local_input(now.unix_secs() + dyopen_core::clock::Seconds::days(7)),
     })
 }
 
@@ -289,8 +289,8 @@ async fn task_page(state: &AppState, session: &Session, raw: &str) -> Result<Tas
         exclusive: task.task_type.code() == 2,
         status: status_label(status),
         status_code: code,
-        starts: beijing_minute(task.task_start_time.get()),
-        ends: beijing_minute(task.task_end_time.get()),
+        starts: beijing_minute(task.task_start_time),
+        ends: beijing_minute(task.task_end_time),
         talents: talents
             .iter()
             .map(|t| TalentRow {
@@ -298,7 +298,7 @@ async fn task_page(state: &AppState, session: &Session, raw: &str) -> Result<Tas
                 state: state_label(t.state),
                 state_code: t.state.code(),
                 video_id: t.video_id.clone().unwrap_or_default(),
-                updated: beijing_minute(t.updated_at.get()),
+                updated: beijing_minute(t.updated_at),
             })
             .collect(),
         chart_svg: charts::bar_chart(&bars, "达人状态 Talents per state", 3),

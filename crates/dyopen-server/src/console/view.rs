@@ -79,7 +79,7 @@ impl Chrome {
         title: impl Into<String>,
         section: &'static str,
     ) -> Self {
-        let now = state.clock.now().secs();
+        let now = state.clock.now().unix_secs();
         Self {
             title: title.into(),
             section,

@@ -73,7 +73,7 @@ pub fn landing(link: &CachedLink, url_link: &str, expires_at: UnixSecs) -> Strin
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
         name = escape(link.app_name()),
         path = escape(&link.path()),
-        expires = escape(&crate::timefmt::beijing_minute(expires_at.get())),
+        expires = escape(&crate::timefmt::beijing_minute(expires_at)),
         scheme = escape(&link.scheme_url()),
         qr = qr_svg(url_link),
         url = escape(url_link),
