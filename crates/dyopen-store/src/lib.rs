@@ -1,8 +1,9 @@
 //! dyopen's [`Store`](dyopen_core::Store) on sqlx, for SQLite (the default, one file) and
 //! PostgreSQL, through the `Any` driver so both run the same SQL.
 //!
-//! - SQLite: WAL, `synchronous=NORMAL` (survives a process kill; `full` survives a power cut),
-//!   one writer connection so write transactions are serialised, a pool of readers.
+//! - SQLite ([`sqlite`]): WAL, `synchronous=NORMAL` (survives a process kill; `full` survives a
+//!   power cut), one writer connection so write transactions are serialised, a pool of readers,
+//!   and a background checkpoint so commits never wait for the WAL to be copied back.
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
 //! Modules: [`apps`] (apps, tokens, providers), [`regions`] (city bindings), [`tasks`] (tasks and
@@ -16,6 +17,7 @@ mod links;
 mod read_cache;
 mod regions;
 mod sessions;
+mod sqlite;
 mod task_search;
 mod tasks;
 
@@ -116,6 +118,8 @@ pub struct SqlStore {
     write: AnyPool,
     /// The group-commit writer of link inserts.
     link_writer: links::LinkWriter,
+    /// SQLite: the background WAL checkpoint.
+    checkpointer: Option<sqlite::Checkpointer>,
     /// Tokens and apps read recently.
     cache: std::sync::Arc<read_cache::ReadCache>,
 }
@@ -144,34 +148,14 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let store = match backend {
             Backend::Sqlite => {
-                let url = sqlite_url(&opts.url);
-                let sync = match opts.sqlite_sync {
-                    SqliteSync::Normal => "NORMAL",
-                    SqliteSync::Full => "FULL",
-                };
-                let pool = |n: u32| {
-                    AnyPoolOptions::new()
-                        .max_connections(n)
-                        .acquire_timeout(opts.acquire_timeout)
-                        .after_release(close_if_in_transaction)
-                        .after_connect(move |conn, _| {
-                            Box::pin(async move {
-                                use sqlx::Executor;
-                                conn.execute("PRAGMA busy_timeout = 10000").await?;
-                                conn.execute("PRAGMA journal_mode = WAL").await?;
-                                conn.execute(format!("PRAGMA synchronous = {sync}").as_str())
-                                    .await?;
-                                conn.execute("PRAGMA foreign_keys = ON").await?;
-                                Ok(())
-                            })
-                        })
-                };
-                let options = AnyConnectOptions::from_str(&url)?;
-                let write = pool(1).connect_with(options.clone()).await?;
+                use sqlite::Role;
+                let options = AnyConnectOptions::from_str(&sqlite_url(&opts.url))?;
+                let write = sqlite::pool(opts, options.clone(), Role::Writer, 1).await?;
                 SQLITE_MIGRATOR.run(&write).await?;
-                let read = pool(opts.max_connections.max(1))
-                    .connect_with(options)
-                    .await?;
+                let read =
+                    sqlite::pool(opts, options.clone(), Role::Reader, opts.max_connections.max(1))
+                        .await?;
+                let checkpoint = sqlite::pool(opts, options, Role::Checkpointer, 1).await?;
                 Self {
                     backend,
                     link_writer: links::spawn_writer(
@@ -179,6 +163,7 @@ impl SqlStore {
                         write.clone(),
                         opts.link_batch_sizes.clone(),
                     ),
+                    checkpointer: Some(sqlite::Checkpointer::spawn(checkpoint)),
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read,
                     write,
@@ -209,6 +194,7 @@ impl SqlStore {
                         pool.clone(),
                         opts.link_batch_sizes.clone(),
                     ),
+                    checkpointer: None,
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read: pool.clone(),
                     write: pool,
@@ -239,6 +225,9 @@ impl SqlStore {
 
     /// Closes the pools (flushing SQLite's WAL on the last connection).
     pub async fn close(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.close().await;
+        }
         self.write.close().await;
         self.read.close().await;
     }
@@ -310,7 +299,7 @@ impl SqlStore {
 /// every later `begin_with` ("attempted to call begin_with at non-zero transaction depth") until
 /// it was recycled. A transaction dropped without commit queues its rollback on the connection's
 /// worker; the ping waits for the queue, so such a connection is judged after its rollback.
-fn close_if_in_transaction(
+pub(crate) fn close_if_in_transaction(
     conn: &mut sqlx::AnyConnection,
     _: sqlx::pool::PoolConnectionMetadata,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {

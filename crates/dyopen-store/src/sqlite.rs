@@ -1,0 +1,214 @@
+//! SQLite's connections — readers, the one writer, the checkpointer — and the background WAL
+//! checkpoint (docs/decisions/0014-sqlite-writer-settings-and-background-checkpoint.md).
+//!
+//! Every connection: WAL, the configured `synchronous`, a busy timeout, foreign keys, and
+//! temporary storage in memory (a multi-row insert's statement journal would otherwise spill
+//! into a temporary file, one `pwrite` per page). The writer also keeps a larger page cache, for
+//! the code index that every link insert lands in at a random place, and leaves checkpoints to
+//! the checkpointer: a task that copies the WAL into the database file on a connection of its
+//! own, so no commit waits for that copy and its fsync. The writer still checkpoints itself
+//! once the WAL reaches [`WRITER_AUTOCHECKPOINT`] pages, which bounds the WAL when writes never
+//! pause long enough for the checkpointer to catch up.
+
+use crate::{SqliteSync, StoreOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::AnyPool;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Interval of the background checkpoint.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// WAL pages (4 KiB) at which the writer checkpoints by itself (SQLite's default is 1,000).
+pub const WRITER_AUTOCHECKPOINT: u32 = 16_384;
+/// The writer's page cache, KiB: the code index of a million links fits (about 17 MiB).
+const WRITER_CACHE_KIB: u32 = 24 * 1024;
+/// Size the WAL file is truncated to after the WAL restarts, bytes.
+const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// What a connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Reader,
+    Writer,
+    Checkpointer,
+}
+
+impl Role {
+    /// The statements run on each new connection of this role.
+    pub(crate) fn pragmas(self, sync: SqliteSync) -> Vec<String> {
+        let sync = match sync {
+            SqliteSync::Normal => "NORMAL",
+            SqliteSync::Full => "FULL",
+        };
+        let mut pragmas = vec![
+            "PRAGMA busy_timeout = 10000".to_owned(),
+            "PRAGMA journal_mode = WAL".to_owned(),
+            format!("PRAGMA synchronous = {sync}"),
+            "PRAGMA foreign_keys = ON".to_owned(),
+            "PRAGMA temp_store = MEMORY".to_owned(),
+        ];
+        if self == Role::Writer {
+            pragmas.push(format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"));
+            pragmas.push(format!("PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}"));
+            pragmas.push(format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}"));
+        }
+        pragmas
+    }
+}
+
+/// A pool of at most `size` connections of `role` on `options`.
+pub(crate) async fn pool(
+    opts: &StoreOptions,
+    options: AnyConnectOptions,
+    role: Role,
+    size: u32,
+) -> Result<AnyPool, sqlx::Error> {
+    let pragmas = std::sync::Arc::new(role.pragmas(opts.sqlite_sync));
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(opts.acquire_timeout)
+        .after_release(crate::close_if_in_transaction)
+        .after_connect(move |conn, _| {
+            let pragmas = std::sync::Arc::clone(&pragmas);
+            Box::pin(async move {
+                use sqlx::Executor;
+                for pragma in pragmas.iter() {
+                    conn.execute(pragma.as_str()).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+}
+
+/// The background checkpoint: its connection, and the channel whose closing (the last clone of
+/// the store dropped) stops it.
+#[derive(Debug, Clone)]
+pub(crate) struct Checkpointer {
+    pool: AnyPool,
+    _running: mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    /// Starts checkpointing every [`CHECKPOINT_EVERY`] on `pool` (one connection).
+    pub(crate) fn spawn(pool: AnyPool) -> Self {
+        let (running, stopped) = mpsc::channel(1);
+        tokio::spawn(run(pool.clone(), stopped));
+        Self {
+            pool,
+            _running: running,
+        }
+    }
+
+    /// Stops checkpointing (the connection closes; the last connection of the file to close
+    /// checkpoints whatever is left).
+    pub(crate) async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn run(pool: AnyPool, mut stopped: mpsc::Receiver<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.recv() => return,
+        }
+        if pool.is_closed() {
+            return;
+        }
+        // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "background WAL checkpoint failed; will retry");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SqlStore;
+
+    async fn store() -> (SqlStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqlStore::connect(&StoreOptions::new(url))
+            .await
+            .expect("sqlite");
+        (store, dir)
+    }
+
+    async fn pragma(pool: &AnyPool, name: &str) -> i64 {
+        let (value,): (i64,) = sqlx::query_as(&format!("PRAGMA {name}"))
+            .fetch_one(pool)
+            .await
+            .expect(name);
+        value
+    }
+
+    #[tokio::test]
+    async fn each_role_gets_its_settings() {
+        let (store, _dir) = store().await;
+        // 2 = MEMORY, on readers and the writer alike.
+        assert_eq!(pragma(&store.read, "temp_store").await, 2);
+        assert_eq!(pragma(&store.write, "temp_store").await, 2);
+        assert_eq!(
+            pragma(&store.write, "wal_autocheckpoint").await,
+            i64::from(WRITER_AUTOCHECKPOINT)
+        );
+        assert_eq!(
+            pragma(&store.write, "cache_size").await,
+            -i64::from(WRITER_CACHE_KIB)
+        );
+        // Readers never commit, so they never checkpoint; their cache stays SQLite's default.
+        assert_eq!(pragma(&store.read, "cache_size").await, -2000);
+        store.close().await;
+    }
+
+    /// Commits reach the database file while the writer stays far below its own checkpoint
+    /// threshold: the background checkpoint copied them.
+    #[tokio::test]
+    async fn the_background_checkpoint_copies_commits_into_the_database_file() {
+        let (store, dir) = store().await;
+        let file = dir.path().join("t.db");
+        sqlx::query("CREATE TABLE scratch (n BIGINT NOT NULL, pad TEXT NOT NULL)")
+            .execute(&store.write)
+            .await
+            .expect("create");
+        let size = || std::fs::metadata(&file).expect("db file").len();
+        // Let the checkpoint of the migrations and the table pass, then write ~200 pages.
+        tokio::time::sleep(CHECKPOINT_EVERY * 4).await;
+        let before = size();
+        for n in 0..100_i64 {
+            sqlx::query("INSERT INTO scratch (n, pad) VALUES ($1, $2)")
+                .bind(n)
+                .bind("x".repeat(8_000))
+                .execute(&store.write)
+                .await
+                .expect("insert");
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while size() < before + 100 * 8_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the database file stayed at {} bytes (before the inserts: {before})",
+                size()
+            );
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+        }
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM scratch")
+            .fetch_one(&store.read)
+            .await
+            .expect("count");
+        assert_eq!(rows, 100);
+        store.close().await;
+    }
+}
