@@ -3,9 +3,8 @@
 //!
 //! Every connection: WAL, the configured `synchronous`, a busy timeout, foreign keys, and
 //! temporary storage in memory (a multi-row insert's statement journal would otherwise spill
-//! into a temporary file, one `pwrite` per page). The writer also keeps a larger page cache, for
-//! the code index that every link insert lands in at a random place, and leaves checkpoints to
-//! the checkpointer: a task that copies the WAL into the database file on a connection of its
+//! into a temporary file, one `pwrite` per page). The writer leaves checkpoints to the
+//! checkpointer: a task that copies the WAL into the database file on a connection of its
 //! own, so no commit waits for that copy and its fsync. The writer still checkpoints itself
 //! once the WAL reaches [`WRITER_AUTOCHECKPOINT`] pages, which bounds the WAL when writes never
 //! pause long enough for the checkpointer to catch up.
@@ -20,8 +19,6 @@ use tokio::sync::mpsc;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// WAL pages (4 KiB) at which the writer checkpoints by itself (SQLite's default is 1,000).
 pub const WRITER_AUTOCHECKPOINT: u32 = 16_384;
-/// The writer's page cache, KiB: the code index of a million links fits (about 17 MiB).
-const WRITER_CACHE_KIB: u32 = 24 * 1024;
 /// Size the WAL file is truncated to after the WAL restarts, bytes.
 const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 
@@ -48,7 +45,6 @@ impl Role {
             "PRAGMA temp_store = MEMORY".to_owned(),
         ];
         if self == Role::Writer {
-            pragmas.push(format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"));
             pragmas.push(format!("PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}"));
             pragmas.push(format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}"));
         }
@@ -164,12 +160,8 @@ mod tests {
             pragma(&store.write, "wal_autocheckpoint").await,
             i64::from(WRITER_AUTOCHECKPOINT)
         );
-        assert_eq!(
-            pragma(&store.write, "cache_size").await,
-            -i64::from(WRITER_CACHE_KIB)
-        );
-        // Readers never commit, so they never checkpoint; their cache stays SQLite's default.
-        assert_eq!(pragma(&store.read, "cache_size").await, -2000);
+        // Readers never commit, so they never checkpoint.
+        assert_eq!(pragma(&store.read, "wal_autocheckpoint").await, 1000);
         store.close().await;
     }
 
