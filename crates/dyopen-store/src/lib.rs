@@ -152,9 +152,13 @@ impl SqlStore {
                 let options = AnyConnectOptions::from_str(&sqlite_url(&opts.url))?;
                 let write = sqlite::pool(opts, options.clone(), Role::Writer, 1).await?;
                 SQLITE_MIGRATOR.run(&write).await?;
-                let read =
-                    sqlite::pool(opts, options.clone(), Role::Reader, opts.max_connections.max(1))
-                        .await?;
+                let read = sqlite::pool(
+                    opts,
+                    options.clone(),
+                    Role::Reader,
+                    opts.max_connections.max(1),
+                )
+                .await?;
                 let checkpoint = sqlite::pool(opts, options, Role::Checkpointer, 1).await?;
                 Self {
                     backend,

@@ -45,7 +45,9 @@ impl Role {
             "PRAGMA temp_store = MEMORY".to_owned(),
         ];
         if self == Role::Writer {
-            pragmas.push(format!("PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}"));
+            pragmas.push(format!(
+                "PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT}"
+            ));
             pragmas.push(format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}"));
         }
         pragmas

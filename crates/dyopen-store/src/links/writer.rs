@@ -349,7 +349,7 @@ async fn decide_and_insert(
         }
         let rows: Vec<(&NewLink, LinkCode)> =
             accepted.iter().map(|&j| (jobs[j].0, codes[j])).collect();
-        for (&j, inserted) in accepted.iter().zip(insert_many(tx, &rows).await?) {
+        for (&j, inserted) in accepted.iter().zip(insert_many(backend, tx, &rows).await?) {
             results[j] = Some(Ok(inserted));
         }
         if used != start {
@@ -383,35 +383,49 @@ fn stored(code: LinkCode, link: &NewLink) -> Link {
     }
 }
 
+/// The multi-row insert of `rows` links (1 ..= [`ROWS_PER_INSERT`]), built once per shape. SQLite
+/// gets anonymous `?` placeholders: sqlx looks each named one (`$N`) up by
+/// `sqlite3_bind_parameter_name`, a linear walk of the statement's parameter list, so binding a
+/// wide statement by name costs time quadratic in its width.
+fn insert_sql(backend: Backend, rows: usize) -> &'static str {
+    static SQL: std::sync::LazyLock<[Vec<String>; 2]> = std::sync::LazyLock::new(|| {
+        let build = |placeholder: &dyn Fn(usize) -> String| -> Vec<String> {
+            (0..=ROWS_PER_INSERT)
+                .map(|n| {
+                    let values: Vec<String> = (0..n)
+                        .map(|r| {
+                            let row: Vec<String> = (1..=7).map(|c| placeholder(r * 7 + c)).collect();
+                            format!("({}, 0)", row.join(", "))
+                        })
+                        .collect();
+                    format!(
+                        "INSERT INTO links ({}) VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
+                        super::LINK_COLUMNS,
+                        values.join(", ")
+                    )
+                })
+                .collect()
+        };
+        [build(&|_| "?".to_owned()), build(&|i| format!("${i}"))]
+    });
+    let by_backend = match backend {
+        Backend::Sqlite => &SQL[0],
+        Backend::Postgres => &SQL[1],
+    };
+    &by_backend[rows]
+}
+
 /// Inserts `rows` under their codes, many rows per statement; a row whose code clashed with
 /// another link (not returned by `RETURNING`) is inserted again on its own with fresh codes.
 async fn insert_many(
+    backend: Backend,
     tx: &mut Transaction<'static, Any>,
     rows: &[(&NewLink, LinkCode)],
 ) -> Result<Vec<Link>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let b = r * 7;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 0)",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO links ({}) VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
-            super::LINK_COLUMNS,
-            values.join(", ")
-        );
-        let mut query = sqlx::query_as::<_, (String,)>(&sql);
+        let sql = insert_sql(backend, chunk.len());
+        let mut query = sqlx::query_as::<_, (String,)>(sql);
         for (link, code) in chunk {
             query = query
                 .bind(code.as_str())
