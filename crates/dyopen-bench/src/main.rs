@@ -54,10 +54,10 @@ pub struct Settings {
     #[arg(long, env = "BENCH_LINKS", default_value_t = 1_000_000)]
     pub links: usize,
     /// Alternating rounds per row (baseline then dyopen, then dyopen then baseline, …).
-    #[arg(long, env = "BENCH_ROUNDS", default_value_t = 5)]
+    #[arg(long, env = "BENCH_ROUNDS", default_value_t = 9)]
     pub rounds: usize,
     /// Seconds of each wrk run.
-    #[arg(long, env = "BENCH_SECS", default_value_t = 5)]
+    #[arg(long, env = "BENCH_SECS", default_value_t = 3)]
     pub secs: u32,
     /// Seconds of each latency run.
     #[arg(long, env = "BENCH_LATENCY_SECS", default_value_t = 10)]
