@@ -301,30 +301,6 @@ pub(crate) async fn used_on(
     Ok(used.unwrap_or(0))
 }
 
-/// Locks the app's row for the rest of `tx` when `lock` (PostgreSQL `FOR UPDATE`; SQLite's
-/// single writer already serialises) and reads its count for `day` (0 when no row), in one
-/// statement; `None` if the app does not exist.
-async fn lock_and_count(
-    backend: Backend,
-    tx: &mut Transaction<'static, Any>,
-    appid: &str,
-    day: i64,
-    lock: bool,
-) -> Result<Option<i64>, Error> {
-    const COUNT: &str = "SELECT COALESCE((SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2), 0) AS used FROM apps WHERE appid = $1";
-    const COUNT_AND_LOCK: &str = "SELECT COALESCE((SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2), 0) AS used FROM apps WHERE appid = $1 FOR UPDATE";
-    let sql = if lock && backend == Backend::Postgres {
-        COUNT_AND_LOCK
-    } else {
-        COUNT
-    };
-    Ok(sqlx::query_scalar(sql)
-        .bind(appid)
-        .bind(day)
-        .fetch_optional(&mut **tx)
-        .await?)
-}
-
 /// The batch's work inside its transaction: apps locked in appid order (no deadlock between
 /// instances), per (app, day) the counter read once, each job decided by the core quota rule,
 /// accepted links inserted under their pre-generated codes, the counter written.
@@ -348,17 +324,21 @@ async fn decide_and_insert(
             .iter()
             .position(|&j| jobs[j].0.appid.as_str() != appid || jobs[j].1 != day)
             .map_or(order.len(), |n| i + n);
-        // One round trip: the app's row locked (the first time) and the day's count read.
-        let Some(start) = lock_and_count(backend, tx, appid, day, locked != Some(appid)).await?
-        else {
-            for &j in &order[i..group_end] {
-                let gone = Error::Conflict(format!("no app {appid}")).into();
-                results[j] = Some(Err(LinkError::Storage(gone)));
+        if locked != Some(appid) {
+            if !crate::lock_app_row(backend, tx, appid).await? {
+                for &j in &order[i..group_end] {
+                    let gone = Error::Conflict(format!("no app {appid}")).into();
+                    results[j] = Some(Err(LinkError::Storage(gone)));
+                }
+                i = group_end;
+                continue;
             }
-            i = group_end;
-            continue;
-        };
-        locked = Some(appid);
+            locked = Some(appid);
+        }
+        // Its own statement, after the lock: on PostgreSQL a statement that waited for the lock
+        // still reads with the snapshot it started with, so a count read in the locking
+        // statement itself could predate the other instance's commit (and the cap would leak).
+        let start = used_on(tx, appid, day).await?;
         let mut used = start;
         let mut accepted = Vec::new();
         for &j in &order[i..group_end] {
