@@ -3,8 +3,7 @@
 //! writes, however scattered the codes are over the links table. Settling (every ten seconds,
 //! and before anything reads totals or buckets) folds the rows into each link's total and its
 //! daily bucket (SPEC §10): their counts summed per (code, day), a fixed number of statements per
-//! [`CODES_PER_STATEMENT`] counts (SQLite's totals per [`SQLITE_CODES_PER_TOTALS`], in the
-//! table's rowid order), codes in sorted order (on PostgreSQL the link rows locked in
+//! [`CODES_PER_STATEMENT`] counts, codes in sorted order (on PostgreSQL the link rows locked in
 //! that order first, so two instances cannot deadlock), buckets older than core's
 //! `VISIT_DAYS_KEPT` pruned ([`buckets_kept_from`]), the folded
 //! rows deleted, all in one transaction. A flush is idempotent per flush id (its write receipt,
@@ -17,22 +16,14 @@ use std::collections::BTreeMap;
 
 /// Counts per statement when settling: bounds the parameter's size (about 30 bytes a count).
 pub(crate) const CODES_PER_STATEMENT: usize = 4096;
-/// Counts per statement of SQLite's totals ([`SQLITE_TOTALS`]): each statement sweeps the links
-/// table once in rowid order, so fewer, larger statements touch each page fewer times (a
-/// settle of ten seconds of heavy traffic is one or two sweeps); ~8 MB of parameter at most.
-pub(crate) const SQLITE_CODES_PER_TOTALS: usize = 1 << 18;
 /// Flush rows folded per settling transaction.
 const DELTAS_PER_SETTLE: i64 = 32;
 
-/// `[[code, day, n], …]`, each (code, day) once. The counts are summed per link *rowid*, so the
-/// update walks the links table in its storage order: codes are random with respect to
-/// insertion order, and updating in code order touched the table's pages at random (measured:
-/// 200,000 counts over 550,000 links, 2.3–3.3 s in chunks by code, ~1 s in one rowid sweep).
-const SQLITE_TOTALS: &str = "UPDATE links SET visits = links.visits + v.n \
-    FROM (SELECT l.rowid AS rid, SUM(json_extract(j.value, '$[2]')) AS n \
-          FROM json_each($1) AS j JOIN links AS l ON l.code = json_extract(j.value, '$[0]') \
-          GROUP BY l.rowid) AS v \
-    WHERE links.rowid = v.rid";
+/// `[[code, day, n], …]`, each (code, day) once.
+const SQLITE_ADD: &str = "UPDATE links SET visits = links.visits + v.n \
+    FROM (SELECT json_extract(value, '$[0]') AS code, SUM(json_extract(value, '$[2]')) AS n \
+          FROM json_each($1) GROUP BY 1) AS v \
+    WHERE links.code = v.code";
 /// `WHERE true` lets SQLite parse the upsert after a join.
 const SQLITE_DAYS: &str = "INSERT INTO link_visit_days (code, day, appid, visits) \
     SELECT v.code, v.day, links.appid, v.n \
@@ -121,22 +112,11 @@ pub(crate) async fn settle(store: &SqlStore) -> Result<u64, Error> {
 
 /// One transaction: up to [`DELTAS_PER_SETTLE`] flush rows added and deleted.
 async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
-    // Per backend: the pick, the delete, a statement adding totals over large chunks (SQLite:
-    // one sweep of the links table each), and the statements run on each chunk of
-    // [`CODES_PER_STATEMENT`] counts in code order (PostgreSQL: a chunk's link rows are locked
-    // before they are updated).
-    let (pick, delete, totals, per_chunk): (&str, &str, Option<&str>, &[&str]) = match store.backend
-    {
-        Backend::Sqlite => (
-            SQLITE_PICK,
-            SQLITE_DELETE,
-            Some(SQLITE_TOTALS),
-            &[SQLITE_DAYS],
-        ),
+    let (pick, delete, add): (&str, &str, &[&str]) = match store.backend {
+        Backend::Sqlite => (SQLITE_PICK, SQLITE_DELETE, &[SQLITE_ADD, SQLITE_DAYS]),
         Backend::Postgres => (
             POSTGRES_PICK,
             POSTGRES_DELETE,
-            None,
             &[POSTGRES_LOCK, POSTGRES_ADD, POSTGRES_DAYS],
         ),
     };
@@ -165,17 +145,9 @@ async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
         .into_iter()
         .map(|((code, day), n)| (code, day, n))
         .collect();
-    if let Some(totals) = totals {
-        for chunk in counts.chunks(SQLITE_CODES_PER_TOTALS) {
-            sqlx::query(totals)
-                .bind(payload_of(chunk)?)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
     for chunk in counts.chunks(CODES_PER_STATEMENT) {
         let payload = payload_of(chunk)?;
-        for sql in per_chunk {
+        for sql in add {
             sqlx::query(sql).bind(&payload).execute(&mut *tx).await?;
         }
     }
