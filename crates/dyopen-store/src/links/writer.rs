@@ -391,31 +391,34 @@ fn stored(code: LinkCode, link: &NewLink) -> Link {
 /// `sqlite3_bind_parameter_name`, a linear walk of the statement's parameter list, so binding a
 /// wide statement by name costs time quadratic in its width.
 fn insert_sql(backend: Backend, rows: usize) -> &'static str {
-    static SQL: std::sync::LazyLock<[Vec<String>; 2]> = std::sync::LazyLock::new(|| {
-        let build = |placeholder: &dyn Fn(usize) -> String| -> Vec<String> {
-            (0..=ROWS_PER_INSERT)
-                .map(|n| {
-                    let values: Vec<String> = (0..n)
-                        .map(|r| {
-                            let row: Vec<String> = (1..=7).map(|c| placeholder(r * 7 + c)).collect();
-                            format!("({}, 0)", row.join(", "))
-                        })
-                        .collect();
-                    format!(
-                        "INSERT INTO links ({}) VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
-                        super::LINK_COLUMNS,
-                        values.join(", ")
-                    )
-                })
-                .collect()
-        };
-        [build(&|_| "?".to_owned()), build(&|i| format!("${i}"))]
-    });
-    let by_backend = match backend {
-        Backend::Sqlite => &SQL[0],
-        Backend::Postgres => &SQL[1],
+    use std::sync::LazyLock;
+    static SQLITE: LazyLock<Vec<String>> = LazyLock::new(|| insert_sqls(|_| "?".to_owned()));
+    static POSTGRES: LazyLock<Vec<String>> = LazyLock::new(|| insert_sqls(|i| format!("${i}")));
+    let by_rows = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
     };
-    &by_backend[rows]
+    &by_rows[rows]
+}
+
+/// The insert of 0 ..= [`ROWS_PER_INSERT`] rows, indexed by row count, with `placeholder(i)`
+/// for the `i`-th parameter (from 1).
+fn insert_sqls(placeholder: impl Fn(usize) -> String) -> Vec<String> {
+    (0..=ROWS_PER_INSERT)
+        .map(|n| {
+            let values: Vec<String> = (0..n)
+                .map(|r| {
+                    let row: Vec<String> = (1..=7).map(|c| placeholder(r * 7 + c)).collect();
+                    format!("({}, 0)", row.join(", "))
+                })
+                .collect();
+            format!(
+                "INSERT INTO links ({}) VALUES {} ON CONFLICT (code) DO NOTHING RETURNING code",
+                super::LINK_COLUMNS,
+                values.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Inserts `rows` under their codes, many rows per statement; a row whose code clashed with
