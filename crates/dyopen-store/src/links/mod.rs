@@ -19,7 +19,13 @@ use dyopen_core::StoreError;
 use tokio::sync::oneshot;
 use writer::{used_on, InsertJob};
 
+/// A link's stored columns, in the order the inserts bind them.
 const LINK_COLUMNS: &str = "code, appid, host, path, query, created_at, expires_at, visits";
+/// [`LINK_COLUMNS`] as read: a link's total visits are its folded history plus its kept daily
+/// buckets (decision 0016; [`visits`] writes both).
+const LINK_SELECT: &str = "code, appid, host, path, query, created_at, expires_at, \
+    links.visits + COALESCE((SELECT CAST(SUM(d.visits) AS BIGINT) FROM link_visit_days AS d \
+                             WHERE d.code = links.code), 0) AS visits";
 
 /// A `links` row.
 #[derive(sqlx::FromRow)]
@@ -78,7 +84,7 @@ impl LinkStore for SqlStore {
     }
 
     async fn get_link(&self, code: &LinkCode) -> Result<Option<Link>, StoreError> {
-        let sql = format!("SELECT {LINK_COLUMNS} FROM links WHERE code = $1");
+        let sql = format!("SELECT {LINK_SELECT} FROM links WHERE code = $1");
         let row: Option<LinkRow> = sqlx::query_as(&sql)
             .bind(code.as_str())
             .fetch_optional(&self.read)
@@ -94,7 +100,7 @@ impl LinkStore for SqlStore {
         limit: u64,
     ) -> Result<(Vec<Link>, u64), StoreError> {
         let sql = format!(
-            "SELECT {LINK_COLUMNS} FROM links WHERE appid = $1 ORDER BY created_at DESC, code LIMIT $2 OFFSET $3"
+            "SELECT {LINK_SELECT} FROM links WHERE appid = $1 ORDER BY created_at DESC, code LIMIT $2 OFFSET $3"
         );
         let rows: Vec<LinkRow> = sqlx::query_as(&sql)
             .bind(appid.as_str())
@@ -128,7 +134,7 @@ impl LinkStore for SqlStore {
         });
         let path = filter.path.clone().unwrap_or_default();
         let sql = format!(
-            "SELECT {LINK_COLUMNS} FROM links WHERE {cond} ORDER BY created_at DESC, code LIMIT $4 OFFSET $5"
+            "SELECT {LINK_SELECT} FROM links WHERE {cond} ORDER BY created_at DESC, code LIMIT $4 OFFSET $5"
         );
         let rows: Vec<LinkRow> = sqlx::query_as(&sql)
             .bind(appid.as_str())

@@ -1,49 +1,72 @@
 //! Visit counts in two steps (decision 0011). A flush (every second) appends one `visit_deltas`
 //! row holding all its counts: two statements whatever the number of codes, and sequential
 //! writes, however scattered the codes are over the links table. Settling (every ten seconds,
-//! and before anything reads totals or buckets) folds the rows into each link's total and its
-//! daily bucket (SPEC §10): their counts summed per (code, day), a fixed number of statements per
-//! [`CODES_PER_STATEMENT`] counts, codes in sorted order (on PostgreSQL the link rows locked in
-//! that order first, so two instances cannot deadlock), buckets older than core's
-//! `VISIT_DAYS_KEPT` pruned ([`buckets_kept_from`]), the folded
-//! rows deleted, all in one transaction. A flush is idempotent per flush id (its write receipt,
-//! [`super::receipts`]), settling by construction, so neither counts twice.
+//! and before anything reads totals or buckets) folds the rows into the daily buckets
+//! (`link_visit_days`, SPEC §10): their counts summed per (code, day), a fixed number of
+//! statements per [`CODES_PER_STATEMENT`] counts, in (code, day) order, the folded rows deleted,
+//! all in one transaction. A link's total is its folded history (`links.visits`) plus its kept
+//! buckets (the `visits` of [`super::LINK_SELECT`], decision 0016), so settling never writes the links table: buckets
+//! older than core's `VISIT_DAYS_KEPT` ([`buckets_kept_from`]) are added to `links.visits` as
+//! they are pruned, in the same transaction. A flush is idempotent per flush id (its write
+//! receipt, [`super::receipts`]), settling by construction, so neither counts twice.
 
 use super::receipts;
 use crate::{Backend, Error, SqlStore};
 use dyopen_core::link::{buckets_kept_from, VisitCount};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Counts per statement when settling: bounds the parameter's size (about 30 bytes a count).
 pub(crate) const CODES_PER_STATEMENT: usize = 4096;
 /// Flush rows folded per settling transaction.
 const DELTAS_PER_SETTLE: i64 = 32;
 
-/// `[[code, day, n], …]`, each (code, day) once.
-const SQLITE_ADD: &str = "UPDATE links SET visits = links.visits + v.n \
-    FROM (SELECT json_extract(value, '$[0]') AS code, SUM(json_extract(value, '$[2]')) AS n \
-          FROM json_each($1) GROUP BY 1) AS v \
-    WHERE links.code = v.code";
-/// `WHERE true` lets SQLite parse the upsert after a join.
-const SQLITE_DAYS: &str = "INSERT INTO link_visit_days (code, day, appid, visits) \
-    SELECT v.code, v.day, links.appid, v.n \
-    FROM (SELECT json_extract(value, '$[0]') AS code, json_extract(value, '$[1]') AS day, \
-                 json_extract(value, '$[2]') AS n FROM json_each($1)) AS v \
-    JOIN links ON links.code = v.code WHERE true \
-    ON CONFLICT (code, day) DO UPDATE SET visits = link_visit_days.visits + excluded.visits";
-const POSTGRES_LOCK: &str = "SELECT code FROM links \
-    WHERE code IN (SELECT e->>0 FROM json_array_elements($1::json) AS e) ORDER BY code FOR UPDATE";
-const POSTGRES_ADD: &str = "UPDATE links SET visits = links.visits + v.n \
-    FROM (SELECT e->>0 AS code, CAST(SUM((e->>2)::BIGINT) AS BIGINT) AS n \
-          FROM json_array_elements($1::json) AS e GROUP BY 1) AS v \
-    WHERE links.code = v.code";
-const POSTGRES_DAYS: &str = "INSERT INTO link_visit_days (code, day, appid, visits) \
+/// `[[code, day, n], …]` as rows, each (code, day) once.
+const SQLITE_COUNTS: &str = "SELECT json_extract(value, '$[0]') AS code, \
+    json_extract(value, '$[1]') AS day, json_extract(value, '$[2]') AS n FROM json_each($1)";
+/// SQLite, first the buckets that exist (a sweep of the (code, day)-ordered table), then the new
+/// ones, whose app is read from the link: a link's first visit of a day reads its row once.
+static SQLITE_ADD: LazyLock<[String; 2]> = LazyLock::new(|| {
+    [
+        format!(
+            "UPDATE link_visit_days SET visits = link_visit_days.visits + v.n \
+             FROM ({SQLITE_COUNTS}) AS v \
+             WHERE link_visit_days.code = v.code AND link_visit_days.day = v.day"
+        ),
+        format!(
+            "INSERT INTO link_visit_days (code, day, appid, visits) \
+             SELECT v.code, v.day, links.appid, v.n FROM ({SQLITE_COUNTS}) AS v \
+             JOIN links ON links.code = v.code \
+             WHERE NOT EXISTS (SELECT 1 FROM link_visit_days AS d \
+                               WHERE d.code = v.code AND d.day = v.day)"
+        ),
+    ]
+});
+/// PostgreSQL, one upsert: another instance may add the same bucket concurrently; rows in
+/// (code, day) order, so two instances settling at once lock them in the same order.
+const POSTGRES_ADD: &str = "INSERT INTO link_visit_days (code, day, appid, visits) \
     SELECT v.code, v.day, links.appid, v.n \
     FROM (SELECT e->>0 AS code, (e->>1)::BIGINT AS day, (e->>2)::BIGINT AS n \
           FROM json_array_elements($1::json) AS e) AS v \
     JOIN links ON links.code = v.code ORDER BY v.code, v.day \
     ON CONFLICT (code, day) DO UPDATE SET visits = link_visit_days.visits + EXCLUDED.visits";
-const PRUNE_DAYS: &str = "DELETE FROM link_visit_days WHERE day < $1";
+/// SQLite (one writer): buckets older than `$1` added to their links' folded history, then
+/// deleted.
+const SQLITE_PRUNE: [&str; 2] = [
+    "UPDATE links SET visits = links.visits + d.n \
+     FROM (SELECT code, SUM(visits) AS n FROM link_visit_days WHERE day < $1 GROUP BY code) AS d \
+     WHERE links.code = d.code",
+    "DELETE FROM link_visit_days WHERE day < $1",
+];
+/// PostgreSQL: only the buckets this statement deletes are added, so two instances pruning at
+/// once cannot both add one; locked in (code, day) order first.
+const POSTGRES_PRUNE: [&str; 1] = ["WITH gone AS (DELETE FROM link_visit_days \
+        WHERE (code, day) IN (SELECT code, day FROM link_visit_days WHERE day < $1 \
+                              ORDER BY code, day FOR UPDATE) \
+        RETURNING code, visits) \
+    UPDATE links SET visits = links.visits + g.n \
+    FROM (SELECT code, CAST(SUM(visits) AS BIGINT) AS n FROM gone GROUP BY code) AS g \
+    WHERE links.code = g.code"];
 const SQLITE_PICK: &str = "SELECT id, payload FROM visit_deltas ORDER BY id LIMIT $1";
 /// Rows another instance is settling are skipped, not waited for.
 const POSTGRES_PICK: &str =
@@ -112,12 +135,18 @@ pub(crate) async fn settle(store: &SqlStore) -> Result<u64, Error> {
 
 /// One transaction: up to [`DELTAS_PER_SETTLE`] flush rows added and deleted.
 async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
-    let (pick, delete, add): (&str, &str, &[&str]) = match store.backend {
-        Backend::Sqlite => (SQLITE_PICK, SQLITE_DELETE, &[SQLITE_ADD, SQLITE_DAYS]),
+    let (pick, delete, add, prune): (&str, &str, Vec<&str>, &[&str]) = match store.backend {
+        Backend::Sqlite => (
+            SQLITE_PICK,
+            SQLITE_DELETE,
+            SQLITE_ADD.iter().map(String::as_str).collect(),
+            &SQLITE_PRUNE,
+        ),
         Backend::Postgres => (
             POSTGRES_PICK,
             POSTGRES_DELETE,
-            &[POSTGRES_LOCK, POSTGRES_ADD, POSTGRES_DAYS],
+            vec![POSTGRES_ADD],
+            &POSTGRES_PRUNE,
         ),
     };
     let mut tx = store.begin().await?;
@@ -147,14 +176,22 @@ async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
         .collect();
     for chunk in counts.chunks(CODES_PER_STATEMENT) {
         let payload = payload_of(chunk)?;
-        for sql in add {
+        for sql in &add {
             sqlx::query(sql).bind(&payload).execute(&mut *tx).await?;
         }
     }
-    sqlx::query(PRUNE_DAYS)
-        .bind(buckets_kept_from(newest_day))
-        .execute(&mut *tx)
-        .await?;
+    // Once a day there is something to prune; the check is one step of the day index.
+    let kept_from = buckets_kept_from(newest_day);
+    let stale: Option<i64> =
+        sqlx::query_scalar("SELECT day FROM link_visit_days WHERE day < $1 LIMIT 1")
+            .bind(kept_from)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if stale.is_some() {
+        for sql in prune {
+            sqlx::query(sql).bind(kept_from).execute(&mut *tx).await?;
+        }
+    }
     sqlx::query(delete)
         .bind(payload_of(&ids)?)
         .execute(&mut *tx)
