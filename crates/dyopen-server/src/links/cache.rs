@@ -9,7 +9,6 @@
 
 use crate::metrics::Metrics;
 use axum::http::HeaderValue;
-use dyopen_core::app::AppId;
 use dyopen_core::clock::{Clock, UnixSecs};
 use dyopen_core::link::{path_of_encoded_start_page, write_scheme_url, Host, Link, LinkCode};
 use dyopen_core::{Store, StoreError};
@@ -28,37 +27,81 @@ pub const MAX_ENTRY_TTL: Duration = Duration::from_secs(180 * 86_400 + 3_600);
 /// How often entries of expired links are swept out.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// An app as its cached links share it.
-#[derive(Debug)]
-pub struct CachedApp {
-    appid: AppId,
-    name: Box<str>,
-}
-
-/// What the redirect and the landing page need of a link: about 170 bytes in all with the
-/// cache's own bookkeeping, a 10-byte query included.
-#[derive(Debug)]
+/// What the redirect and the landing page need of a link, held in the cache's own slot (an
+/// entry is a plain value, copied out on a hit): a hit reads no memory outside the cache's
+/// table, and a short start page needs no allocation at all. About 130 bytes in all with the
+/// cache's bookkeeping, a 10-byte query included.
+#[derive(Debug, Clone)]
 pub struct CachedLink {
     /// Effective expiry, Clock time: live while `now < expires_at`.
     pub expires_at: UnixSecs,
     /// When the entry may be swept, in seconds since the cache was made (real time).
     sweep_after: u32,
     host: Host,
-    app: Arc<CachedApp>,
+    /// The appid's 18 ASCII bytes.
+    appid: [u8; APPID_LEN],
     /// The page with its query, percent-encoded: the scheme URL's `start_page`.
-    start_page: Box<str>,
+    start_page: StartPage,
+}
+
+/// Bytes of an appid (`tt` and 16 hex digits, `AppId::parse`).
+const APPID_LEN: usize = 18;
+/// Longest start page kept inside the entry (`pages%2Findex%2Findex%3Fid%3D1` is 30 bytes);
+/// longer ones are shared from the heap.
+const INLINE_START_PAGE: usize = 46;
+
+/// An encoded start page: inline when short, else one shared allocation (cloning it on a hit
+/// copies a pointer).
+#[derive(Debug, Clone)]
+enum StartPage {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_START_PAGE],
+    },
+    Shared(Arc<str>),
+}
+
+impl StartPage {
+    fn new(page: &str) -> Self {
+        match u8::try_from(page.len()) {
+            Ok(len) if page.len() <= INLINE_START_PAGE => {
+                let mut bytes = [0; INLINE_START_PAGE];
+                bytes[..page.len()].copy_from_slice(page.as_bytes());
+                Self::Inline { len, bytes }
+            }
+            _ => Self::Shared(page.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Made from a `&str`, so always UTF-8.
+            Self::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Self::Shared(page) => page,
+        }
+    }
+
+    /// Bytes held on the heap: a shared page's `Arc` block.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Inline { .. } => 0,
+            Self::Shared(page) => malloc_size(2 * std::mem::size_of::<usize>() + page.len()),
+        }
+    }
 }
 
 impl CachedLink {
+    fn appid(&self) -> &str {
+        // Copied from an `AppId`, so always ASCII.
+        std::str::from_utf8(&self.appid).unwrap_or_default()
+    }
+
     /// The scheme URL as text.
     pub fn scheme_url(&self) -> String {
         let mut url = String::new();
-        write_scheme_url(
-            &mut url,
-            self.host,
-            self.app.appid.as_str(),
-            &self.start_page,
-        );
+        write_scheme_url(&mut url, self.host, self.appid(), self.start_page.as_str());
         url
     }
 
@@ -71,27 +114,16 @@ impl CachedLink {
             .unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
-    /// The app's display name (as it was when the entry was made).
-    pub fn app_name(&self) -> &str {
-        &self.app.name
-    }
-
     /// The page.
     pub fn path(&self) -> String {
-        path_of_encoded_start_page(&self.start_page)
-    }
-
-    /// Bytes this entry holds on the heap: its `Arc` block and the start page.
-    fn heap_bytes(&self) -> usize {
-        malloc_size(std::mem::size_of::<Self>() + 2 * std::mem::size_of::<usize>())
-            + malloc_size(self.start_page.len())
+        path_of_encoded_start_page(self.start_page.as_str())
     }
 }
 
 /// A cache entry: a link, or a code known to be unknown until the given instant.
 #[derive(Debug, Clone)]
 enum Entry {
-    Found(Arc<CachedLink>),
+    Found(CachedLink),
     Missing { until_ms: u64 },
 }
 
@@ -101,18 +133,19 @@ fn malloc_size(n: usize) -> usize {
     ((n + 8 + 15) & !15).max(32)
 }
 
-/// quick_cache's own memory per entry, measured (`docs/links.md`, "Cache"): the slot of the
-/// shard's entry slab with key, value, hash and links, the index table's share at its load
+/// quick_cache's own memory per entry besides the value, measured (`docs/links.md`, "Cache"):
+/// the rest of the shard's slab slot (key, hash, links), the index table's share at its load
 /// factor, and the slab's spare capacity.
-pub const CACHE_ENTRY_OVERHEAD: usize = 64;
+pub const CACHE_SLOT_OVERHEAD: usize = 48;
 
-/// The weight of one cache entry in bytes: the cache's overhead plus the entry's own heap bytes.
+/// The weight of one cache entry in bytes: its slot (the value inside it included) plus a
+/// shared start page's heap bytes.
 fn entry_weight(entry: &Entry) -> u64 {
-    let own = match entry {
-        Entry::Found(link) => link.heap_bytes(),
+    let heap = match entry {
+        Entry::Found(link) => link.start_page.heap_bytes(),
         Entry::Missing { .. } => 0,
     };
-    (CACHE_ENTRY_OVERHEAD + own) as u64
+    (CACHE_SLOT_OVERHEAD + std::mem::size_of::<Entry>() + heap) as u64
 }
 
 #[derive(Clone)]
@@ -127,8 +160,8 @@ impl Weighter<LinkCode, Entry> for ByBytes {
 /// Resolved links and negative entries in one byte-bounded cache.
 pub struct LinkCache {
     entries: Cache<LinkCode, Entry, ByBytes>,
-    /// The apps of cached links, one `Arc` each however many links they have.
-    apps: Mutex<HashMap<AppId, Arc<CachedApp>>>,
+    /// The names of the apps of cached links (the landing page's title), by appid.
+    apps: Mutex<HashMap<[u8; APPID_LEN], Arc<str>>>,
     /// The origin of the entries' real-time deadlines.
     epoch: Instant,
     clock: Arc<dyn Clock>,
@@ -153,24 +186,22 @@ impl LinkCache {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// The shared entry of an app, replaced when its name changed.
-    fn app(&self, appid: &AppId, name: &str) -> Arc<CachedApp> {
+    /// Notes the name of app `appid` (replacing an older one after a rename).
+    fn note_app(&self, appid: [u8; APPID_LEN], name: &str) {
         let mut apps = self.apps.lock().unwrap_or_else(|p| p.into_inner());
-        match apps.get(appid) {
-            Some(app) if &*app.name == name => app.clone(),
-            _ => {
-                let app = Arc::new(CachedApp {
-                    appid: appid.clone(),
-                    name: name.into(),
-                });
-                apps.insert(appid.clone(), app.clone());
-                app
-            }
+        if apps.get(&appid).is_none_or(|known| &**known != name) {
+            apps.insert(appid, name.into());
         }
     }
 
+    /// The name of `link`'s app, as it was when one of its links was last cached.
+    pub fn app_name(&self, link: &CachedLink) -> Arc<str> {
+        let apps = self.apps.lock().unwrap_or_else(|p| p.into_inner());
+        apps.get(&link.appid).cloned().unwrap_or_else(|| "".into())
+    }
+
     /// The cached form of `link` of the app named `app_name`, to be swept once it has expired.
-    fn cached(&self, link: &Link, app_name: &str) -> Arc<CachedLink> {
+    fn cached(&self, link: &Link, app_name: &str) -> CachedLink {
         let left_ms = link
             .expires_at
             .to_timestamp()
@@ -179,13 +210,18 @@ impl LinkCache {
         let ttl = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0))
             .clamp(NEGATIVE_TTL, MAX_ENTRY_TTL);
         let sweep_after = (self.epoch.elapsed() + ttl).as_secs();
-        Arc::new(CachedLink {
+        let mut appid = [0; APPID_LEN];
+        let given = link.appid.as_str().as_bytes();
+        let n = given.len().min(APPID_LEN);
+        appid[..n].copy_from_slice(&given[..n]);
+        self.note_app(appid, app_name);
+        CachedLink {
             expires_at: link.expires_at,
             sweep_after: u32::try_from(sweep_after).unwrap_or(u32::MAX),
             host: link.host,
-            app: self.app(&link.appid, app_name),
-            start_page: link.encoded_start_page().into_boxed_str(),
-        })
+            appid,
+            start_page: StartPage::new(&link.encoded_start_page()),
+        }
     }
 
     /// Caches a link this instance just generated.
@@ -201,7 +237,7 @@ impl LinkCache {
         store: &dyn Store,
         metrics: &Metrics,
         code: &LinkCode,
-    ) -> Result<Option<Arc<CachedLink>>, StoreError> {
+    ) -> Result<Option<CachedLink>, StoreError> {
         let hit = match self.entries.get(code) {
             Some(Entry::Found(link)) => Some(Some(link)),
             Some(Entry::Missing { until_ms }) if self.now_ms() < until_ms => Some(None),
@@ -274,6 +310,7 @@ impl LinkCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dyopen_core::app::AppId;
     use dyopen_core::clock::{ManualClock, Timestamp};
 
     fn link(query: &str, expires_at: i64) -> Link {
@@ -299,14 +336,18 @@ mod tests {
         let (c, _) = cache(1 << 20, 0);
         let l = link(r#"{"id":"7"}"#, 100);
         let cached = c.cached(&l, "Shop");
-        assert_eq!(cached.app_name(), "Shop");
+        assert_eq!(&*c.app_name(&cached), "Shop");
         assert_eq!(cached.path(), "pages/index/index");
         assert_eq!(cached.scheme_url(), l.scheme_url());
         assert_eq!(cached.location(), l.scheme_url().as_str());
-        assert!(
-            Arc::ptr_eq(&cached.app, &c.cached(&link("{}", 1), "Shop").app),
-            "the links of an app share it"
-        );
+        assert!(matches!(cached.start_page, StartPage::Inline { .. }));
+        c.cached(&link("{}", 1), "Shop, renamed");
+        assert_eq!(&*c.app_name(&cached), "Shop, renamed", "the newest name");
+        let long = link(&format!(r#"{{"k":"{}"}}"#, "x".repeat(100)), 100);
+        let cached = c.cached(&long, "Shop");
+        assert!(matches!(cached.start_page, StartPage::Shared(_)));
+        assert_eq!(cached.scheme_url(), long.scheme_url());
+        assert_eq!(cached.path(), "pages/index/index");
     }
 
     #[test]
@@ -315,12 +356,9 @@ mod tests {
         let small = entry_weight(&Entry::Found(c.cached(&link("{}", 1), "a")));
         let q = format!(r#"{{"k":"{}"}}"#, "x".repeat(1000));
         let big = entry_weight(&Entry::Found(c.cached(&link(&q, 1), "a")));
-        assert!(small <= 200, "{small}");
+        assert!(small <= 160, "{small}");
         assert!(big >= small + 1000, "{small} {big}");
-        assert_eq!(
-            entry_weight(&Entry::Missing { until_ms: 0 }),
-            CACHE_ENTRY_OVERHEAD as u64
-        );
+        assert_eq!(entry_weight(&Entry::Missing { until_ms: 0 }), small);
     }
 
     #[test]

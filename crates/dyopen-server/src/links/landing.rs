@@ -65,20 +65,20 @@ fn page(title: &str, body: &str) -> String {
 
 /// The landing page of a live link at `url_link`; `expires_at` is Unix seconds, shown in
 /// Beijing time (`2026-12-03 14:00 北京时间`).
-pub fn landing(link: &CachedLink, url_link: &str, expires_at: UnixSecs) -> String {
+pub fn landing(link: &CachedLink, app_name: &str, url_link: &str, expires_at: UnixSecs) -> String {
     let body = format!(
         "<h1>{name}</h1><dl><dt>页面 Page</dt><dd><code>{path}</code></dd>\
 <dt>有效期至 Expires</dt><dd>{expires} <span class=\"tz\">北京时间</span></dd></dl>\
 <p><a class=\"open\" href=\"{scheme}\">在抖音中打开 Open in Douyin</a></p>\
 <figure>{qr}<figcaption>{url}</figcaption></figure>",
-        name = escape(link.app_name()),
+        name = escape(app_name),
         path = escape(&link.path()),
         expires = escape(&crate::timefmt::beijing_minute(expires_at)),
         scheme = escape(&link.scheme_url()),
         qr = qr_svg(url_link),
         url = escape(url_link),
     );
-    page(link.app_name(), &body)
+    page(app_name, &body)
 }
 
 /// The page of an expired (410) or unknown (404) link.

@@ -84,7 +84,12 @@ pub async fn resolve(
         let url_link = format!("{}/{code}", state.public_base_url);
         return (
             [no_store],
-            Html(landing::landing(&link, &url_link, link.expires_at)),
+            Html(landing::landing(
+                &link,
+                &state.links.cache.app_name(&link),
+                &url_link,
+                link.expires_at,
+            )),
         )
             .into_response();
     }

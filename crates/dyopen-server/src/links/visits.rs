@@ -7,10 +7,11 @@
 //! flush, never a link; a failed flush is retried under its id, so its counts are written exactly
 //! once. Decision record 0011 says why counts are appended and settled rather than added in place.
 
-use dashmap::DashMap;
 use dyopen_core::link::{LinkCode, VisitCount};
 use dyopen_core::Store;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Interval of the background flush.
@@ -23,9 +24,26 @@ pub const SETTLE_EVERY: Duration = Duration::from_secs(10);
 /// A batch taken out of the pending counts and not yet known to be written, with its flush id.
 type Unsettled = (String, Vec<VisitCount>);
 
-/// Pending visits per link and day.
+/// Visits per link and day.
+type Counts = HashMap<(LinkCode, i64), i64, foldhash::fast::RandomState>;
+
+/// Pending counts of one group of threads. Padded to its own cache lines, so threads counting
+/// into different shards never write to the same line.
+#[derive(Default)]
+#[repr(align(128))]
+struct Shard(Mutex<Counts>);
+
+static NEXT_THREAD: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// This thread's shard number (modulo the shard count): threads are spread round-robin.
+    static THREAD_SHARD: usize = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Pending visits per link and day, in shards by thread rather than by code: a runtime worker
+/// counts into its own shard, whose lock is then never contended but by the flush, which takes a
+/// whole shard's map at once.
 pub struct VisitCounter {
-    pending: DashMap<(LinkCode, i64), i64>,
+    shards: Box<[Shard]>,
     /// Serialises flushes (so a flush that returns has seen every earlier count written) and
     /// holds the batch of a failed flush, retried under the same id until it is written.
     unsettled: tokio::sync::Mutex<Option<Unsettled>>,
@@ -38,35 +56,56 @@ pub struct VisitCounter {
 impl VisitCounter {
     /// An empty counter reporting its flushes to `flush_seconds` and `flush_failures`.
     pub fn new(flush_seconds: metrics::Histogram, flush_failures: metrics::Counter) -> Self {
+        let shards = std::thread::available_parallelism().map_or(4, |n| 2 * n.get());
         Self {
-            pending: DashMap::new(),
+            shards: (0..shards).map(|_| Shard::default()).collect(),
             unsettled: tokio::sync::Mutex::new(None),
             flush_seconds,
             flush_failures,
         }
     }
 
+    fn shard(&self) -> &Mutex<Counts> {
+        let i = THREAD_SHARD.with(|i| *i) % self.shards.len();
+        &self.shards[i].0
+    }
+
     /// Counts one visit on Shanghai day `day`.
     pub fn record(&self, code: &LinkCode, day: i64) {
-        let key = (*code, day);
-        if let Some(mut n) = self.pending.get_mut(&key) {
-            *n += 1;
-            return;
-        }
-        *self.pending.entry(key).or_insert(0) += 1;
+        let mut counts = self.shard().lock().unwrap_or_else(|p| p.into_inner());
+        *counts.entry((*code, day)).or_insert(0) += 1;
     }
 
     /// Visits not yet flushed (the pending ones; a failed batch awaiting its retry not included).
     pub fn pending_total(&self) -> i64 {
-        self.pending.iter().map(|e| *e.value()).sum()
+        let shard_total =
+            |s: &Shard| -> i64 { s.0.lock().unwrap_or_else(|p| p.into_inner()).values().sum() };
+        self.shards.iter().map(shard_total).sum()
     }
 
+    /// Takes every pending count, each (code, day) once.
     fn take_pending(&self) -> Vec<VisitCount> {
-        let keys: Vec<(LinkCode, i64)> = self.pending.iter().map(|e| *e.key()).collect();
-        keys.into_iter()
-            .filter_map(|k| self.pending.remove(&k))
-            .map(|((code, day), visits)| VisitCount { code, day, visits })
-            .collect()
+        let mut all = Vec::new();
+        for shard in self.shards.iter() {
+            // The next second's map is made before taking the lock, as big as this one was.
+            let size = shard.0.lock().unwrap_or_else(|p| p.into_inner()).len();
+            let fresh = Counts::with_capacity_and_hasher(size, Default::default());
+            let taken = std::mem::replace(
+                &mut *shard.0.lock().unwrap_or_else(|p| p.into_inner()),
+                fresh,
+            );
+            all.extend(taken);
+        }
+        // A link visited from two threads is in two shards.
+        all.sort_unstable_by_key(|(key, _)| *key);
+        let mut out: Vec<VisitCount> = Vec::with_capacity(all.len());
+        for ((code, day), visits) in all {
+            match out.last_mut() {
+                Some(last) if last.code == code && last.day == day => last.visits += visits,
+                _ => out.push(VisitCount { code, day, visits }),
+            }
+        }
+        out
     }
 
     /// Flushes, then adds every flushed count to the links' totals: what a reader of totals
@@ -134,5 +173,47 @@ impl VisitCounter {
             }
         }
         self.flush(store.as_ref()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counter() -> VisitCounter {
+        VisitCounter::new(metrics::Histogram::noop(), metrics::Counter::noop())
+    }
+
+    #[test]
+    fn counts_from_many_threads_are_taken_once_each_code_and_day_once() {
+        let c = counter();
+        let codes: Vec<LinkCode> = (0..50).map(|_| LinkCode::generate()).collect();
+        std::thread::scope(|s| {
+            for t in 0..8 {
+                let (c, codes) = (&c, &codes);
+                s.spawn(move || {
+                    for (i, code) in codes.iter().enumerate() {
+                        for _ in 0..=i {
+                            c.record(code, 100 + (t % 2));
+                        }
+                    }
+                });
+            }
+        });
+        // Each code i: (i + 1) visits from each of 8 threads, half on day 100, half on 101.
+        let expected: i64 = (1..=50).map(|n| 8 * n).sum();
+        assert_eq!(c.pending_total(), expected);
+        let taken = c.take_pending();
+        assert_eq!(taken.len(), 100, "one count per (code, day)");
+        assert_eq!(taken.iter().map(|v| v.visits).sum::<i64>(), expected);
+        for v in &taken {
+            let i = codes
+                .iter()
+                .position(|c| *c == v.code)
+                .expect("a recorded code");
+            assert_eq!(v.visits, 4 * (i as i64 + 1), "{v:?}");
+        }
+        assert_eq!(c.pending_total(), 0);
+        assert!(c.take_pending().is_empty());
     }
 }
