@@ -5,7 +5,7 @@
 use super::landing;
 use crate::http::ApiError;
 use crate::state::AppState;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dyopen_core::link::LinkCode;
@@ -52,14 +52,13 @@ fn not_live(expired: bool, html: bool, what: &'static str) -> Response {
         (status = 404, description = "Unknown code: JSON, or a page for Accept: text/html", content((dyopen_wire::dialect::AdminError = "application/json"), (String = "text/html")), headers(("Cache-Control" = String, description = "no-store"))),
         (status = 410, description = "Expired link: JSON, or a page for Accept: text/html", content((dyopen_wire::dialect::AdminError = "application/json"), (String = "text/html")), headers(("Cache-Control" = String, description = "no-store"))),
         (status = 500, description = "The store failed (logged)", body = dyopen_wire::dialect::AdminError)))]
-pub async fn resolve(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    req: Request,
-) -> Response {
-    // The request itself, not a `HeaderMap` extractor: that one clones every header.
+pub async fn resolve(State(state): State<AppState>, req: Request) -> Response {
+    // The request itself, not a `HeaderMap` extractor (that one clones every header), and the
+    // code read from the path as sent (a code is base62, never percent-encoded; `Path` would
+    // allocate a decoded copy).
     let (method, html) = (req.method(), wants_html(req.headers()));
-    let code = match LinkCode::parse(&code) {
+    let code = req.uri().path().strip_prefix('/').unwrap_or_default();
+    let code = match LinkCode::parse(code) {
         Some(code) if method == Method::GET || method == Method::HEAD => code,
         _ => return not_live(false, html, "no such route"),
     };
