@@ -5,43 +5,44 @@
 //! (`link_visit_days`, SPEC §10): their counts summed per (code, day), a fixed number of
 //! statements per [`CODES_PER_STATEMENT`] counts, in (code, day) order, the folded rows deleted,
 //! all in one transaction. A link's total is its folded history (`links.visits`) plus its kept
-//! buckets (the `visits` of [`super::LINK_SELECT`], decision 0016), so settling never writes the links table: buckets
-//! older than core's `VISIT_DAYS_KEPT` ([`buckets_kept_from`]) are added to `links.visits` as
-//! they are pruned, in the same transaction. A flush is idempotent per flush id (its write
+//! buckets (the `visits` of [`super::LINK_SELECT`], decision 0016), so settling never writes
+//! the links table: buckets older than core's `VISIT_DAYS_KEPT` ([`buckets_kept_from`]) are
+//! added to `links.visits` as they are pruned, in the same transaction. A flush is idempotent per flush id (its write
 //! receipt, [`super::receipts`]), settling by construction, so neither counts twice.
 
 use super::receipts;
 use crate::{Backend, Error, SqlStore};
 use dyopen_core::link::{buckets_kept_from, VisitCount};
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 /// Counts per statement when settling: bounds the parameter's size (about 30 bytes a count).
 pub(crate) const CODES_PER_STATEMENT: usize = 4096;
 /// Flush rows folded per settling transaction.
 const DELTAS_PER_SETTLE: i64 = 32;
 
-/// `[[code, day, n], …]` as rows, each (code, day) once.
-const SQLITE_COUNTS: &str = "SELECT json_extract(value, '$[0]') AS code, \
-    json_extract(value, '$[1]') AS day, json_extract(value, '$[2]') AS n FROM json_each($1)";
+/// `[[code, day, n], …]` (`$1`) as rows, each (code, day) once.
+macro_rules! sqlite_counts {
+    () => {
+        "(SELECT json_extract(value, '$[0]') AS code, json_extract(value, '$[1]') AS day, \
+                 json_extract(value, '$[2]') AS n FROM json_each($1)) AS v"
+    };
+}
 /// SQLite, first the buckets that exist (a sweep of the (code, day)-ordered table), then the new
 /// ones, whose app is read from the link: a link's first visit of a day reads its row once.
-static SQLITE_ADD: LazyLock<[String; 2]> = LazyLock::new(|| {
-    [
-        format!(
-            "UPDATE link_visit_days SET visits = link_visit_days.visits + v.n \
-             FROM ({SQLITE_COUNTS}) AS v \
-             WHERE link_visit_days.code = v.code AND link_visit_days.day = v.day"
-        ),
-        format!(
-            "INSERT INTO link_visit_days (code, day, appid, visits) \
-             SELECT v.code, v.day, links.appid, v.n FROM ({SQLITE_COUNTS}) AS v \
-             JOIN links ON links.code = v.code \
-             WHERE NOT EXISTS (SELECT 1 FROM link_visit_days AS d \
-                               WHERE d.code = v.code AND d.day = v.day)"
-        ),
-    ]
-});
+const SQLITE_ADD: [&str; 2] = [
+    concat!(
+        "UPDATE link_visit_days SET visits = link_visit_days.visits + v.n FROM ",
+        sqlite_counts!(),
+        " WHERE link_visit_days.code = v.code AND link_visit_days.day = v.day"
+    ),
+    concat!(
+        "INSERT INTO link_visit_days (code, day, appid, visits) \
+         SELECT v.code, v.day, links.appid, v.n FROM ",
+        sqlite_counts!(),
+        " JOIN links ON links.code = v.code \
+         WHERE NOT EXISTS (SELECT 1 FROM link_visit_days AS d WHERE d.code = v.code AND d.day = v.day)"
+    ),
+];
 /// PostgreSQL, one upsert: another instance may add the same bucket concurrently; rows in
 /// (code, day) order, so two instances settling at once lock them in the same order.
 const POSTGRES_ADD: &str = "INSERT INTO link_visit_days (code, day, appid, visits) \
@@ -52,9 +53,11 @@ const POSTGRES_ADD: &str = "INSERT INTO link_visit_days (code, day, appid, visit
     ON CONFLICT (code, day) DO UPDATE SET visits = link_visit_days.visits + EXCLUDED.visits";
 /// SQLite (one writer): buckets older than `$1` added to their links' folded history, then
 /// deleted.
+/// The day index, not a scan of the whole table in code order (SQLite's choice without it).
 const SQLITE_PRUNE: [&str; 2] = [
     "UPDATE links SET visits = links.visits + d.n \
-     FROM (SELECT code, SUM(visits) AS n FROM link_visit_days WHERE day < $1 GROUP BY code) AS d \
+     FROM (SELECT code, SUM(visits) AS n FROM link_visit_days INDEXED BY link_visit_days_by_day \
+           WHERE day < $1 GROUP BY code) AS d \
      WHERE links.code = d.code",
     "DELETE FROM link_visit_days WHERE day < $1",
 ];
@@ -135,17 +138,12 @@ pub(crate) async fn settle(store: &SqlStore) -> Result<u64, Error> {
 
 /// One transaction: up to [`DELTAS_PER_SETTLE`] flush rows added and deleted.
 async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
-    let (pick, delete, add, prune): (&str, &str, Vec<&str>, &[&str]) = match store.backend {
-        Backend::Sqlite => (
-            SQLITE_PICK,
-            SQLITE_DELETE,
-            SQLITE_ADD.iter().map(String::as_str).collect(),
-            &SQLITE_PRUNE,
-        ),
+    let (pick, delete, add, prune): (&str, &str, &[&str], &[&str]) = match store.backend {
+        Backend::Sqlite => (SQLITE_PICK, SQLITE_DELETE, &SQLITE_ADD, &SQLITE_PRUNE),
         Backend::Postgres => (
             POSTGRES_PICK,
             POSTGRES_DELETE,
-            vec![POSTGRES_ADD],
+            &[POSTGRES_ADD],
             &POSTGRES_PRUNE,
         ),
     };
@@ -176,7 +174,7 @@ async fn settle_some(store: &SqlStore) -> Result<u64, Error> {
         .collect();
     for chunk in counts.chunks(CODES_PER_STATEMENT) {
         let payload = payload_of(chunk)?;
-        for sql in &add {
+        for sql in add {
             sqlx::query(sql).bind(&payload).execute(&mut *tx).await?;
         }
     }
