@@ -18,6 +18,7 @@ backend_tests!(
     a_link_of_an_unknown_app_is_refused,
     a_visit_flush_counts_once_per_flush_id,
     visits_land_in_the_bucket_of_their_day_and_old_buckets_are_pruned,
+    concurrent_settles_count_each_flush_and_each_pruned_bucket_once,
     a_link_search_filters_by_page_and_liveness_as_the_core_filter_does,
 );
 
@@ -189,6 +190,51 @@ async fn visits_land_in_the_bucket_of_their_day_and_old_buckets_are_pruned(s: Te
         totals, 11,
         "totals keep every visit, pruned buckets included"
     );
+}
+
+/// Totals are folded history plus kept buckets (decision 0016): settling from many tasks at once
+/// (on PostgreSQL, several connections, so really at once) adds each flush row once, and an old
+/// bucket pruned by one of them is added to its link's history once.
+async fn concurrent_settles_count_each_flush_and_each_pruned_bucket_once(s: TestStore) {
+    let appid = new_app(&s).await;
+    let a = one_link(&s, &appid, 3_600, "pages/index/index").await;
+    let b = one_link(&s, &appid, 3_600, "pages/index/index").await;
+    let new_day = 100 + VISIT_DAYS_KEPT + 5;
+    for i in 0..40 {
+        let visits = [visit(a, 100, 1), visit(b, 100 + i % 3, 2)];
+        s.add_link_visits(&format!("f-{i:02}"), &visits)
+            .await
+            .expect("flush");
+        if i == 10 || i == 35 {
+            // Flushes of a much later day among them, one in each settling transaction's
+            // rows (32 a transaction, in id order): both prune days 100..=105.
+            s.add_link_visits(&format!("f-{i:02}n"), &[visit(a, new_day, 1)])
+                .await
+                .expect("flush");
+        }
+    }
+    let store = (*s).clone();
+    let settles: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.settle_link_visits().await })
+        })
+        .collect();
+    let mut folded = 0;
+    for settle in settles {
+        folded += settle.await.expect("task").expect("settle");
+    }
+    assert_eq!(folded, 42, "each flush row settled once");
+    let total = |code: LinkCode| {
+        let s = (*s).clone();
+        async move { s.get_link(&code).await.expect("get").expect("link").visits }
+    };
+    assert_eq!((total(a).await, total(b).await), (42, 80));
+    // Buckets settled after the prune may have stayed; the next settle of the new day prunes.
+    flush(&s, &[visit(a, new_day, 1)]).await;
+    assert_eq!((total(a).await, total(b).await), (43, 80));
+    let days = s.visits_by_day(&appid, None, 0, 10_000).await;
+    assert_eq!(days.expect("days"), vec![(new_day, 3)]);
 }
 
 async fn a_link_search_filters_by_page_and_liveness_as_the_core_filter_does(s: TestStore) {
