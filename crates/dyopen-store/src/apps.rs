@@ -152,7 +152,7 @@ impl AppStore for SqlStore {
         .bind(appid.as_str())
         .bind(provider.as_str())
         .bind(now.secs())
-        .execute(&self.write)
+        .execute(&mut *self.writer.conn().await?)
         .await
         .map_err(Error::from)?;
         Ok(())
@@ -162,7 +162,7 @@ impl AppStore for SqlStore {
         let done = sqlx::query("DELETE FROM providers WHERE appid = $1 AND provider_appid = $2")
             .bind(appid.as_str())
             .bind(provider.as_str())
-            .execute(&self.write)
+            .execute(&mut *self.writer.conn().await?)
             .await
             .map_err(Error::from)?;
         Ok(done.rows_affected() > 0)
@@ -195,7 +195,7 @@ async fn create_app(store: &SqlStore, app: &App) -> Result<(), Error> {
         .bind(app.daily_link_quota)
         .bind(app.status.as_str())
         .bind(app.created_at.get())
-        .execute(&store.write)
+        .execute(&mut *store.writer.conn().await?)
         .await?;
     Ok(())
 }

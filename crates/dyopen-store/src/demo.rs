@@ -29,7 +29,7 @@ impl DemoStore for SqlStore {
     async fn demo_app(&self) -> Result<Option<DemoApp>, StoreError> {
         let row: Option<DemoRow> =
             sqlx::query_as("SELECT appid, secret FROM demo_app WHERE singleton = 1")
-                .fetch_optional(&self.write)
+                .fetch_optional(&mut *self.writer.conn().await?)
                 .await
                 .map_err(Error::from)?;
         Ok(row.map(DemoApp::try_from).transpose()?)
@@ -42,7 +42,7 @@ impl DemoStore for SqlStore {
         )
         .bind(demo.appid.as_str())
         .bind(demo.secret.expose())
-        .execute(&self.write)
+        .execute(&mut *self.writer.conn().await?)
         .await
         .map_err(Error::from)?;
         Ok(())

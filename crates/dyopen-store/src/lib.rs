@@ -20,11 +20,14 @@ mod sessions;
 mod sqlite;
 mod task_search;
 mod tasks;
+mod writer;
+
+use writer::WriteTx;
 
 use dyopen_core::StoreError;
 use error::Error;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::AnyPool;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -114,8 +117,9 @@ pub struct SqlStore {
     backend: Backend,
     /// Readers (and, on PostgreSQL, writers too).
     read: AnyPool,
-    /// Writers: one connection on SQLite.
-    write: AnyPool,
+    /// Where write transactions begin: SQLite's one writer connection, held
+    /// ([`writer`]); PostgreSQL's pool.
+    writer: writer::Writer,
     /// The group-commit writer of link inserts.
     link_writer: links::LinkWriter,
     /// SQLite: the background WAL checkpoint.
@@ -160,17 +164,18 @@ impl SqlStore {
                 )
                 .await?;
                 let checkpoint = sqlite::pool(opts, options, Role::Checkpointer, 1).await?;
+                let writer = writer::Writer::new(backend, write);
                 Self {
                     backend,
                     link_writer: links::spawn_writer(
                         backend,
-                        write.clone(),
+                        writer.clone(),
                         opts.link_batch_sizes.clone(),
                     ),
                     checkpointer: Some(sqlite::Checkpointer::spawn(checkpoint)),
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read,
-                    write,
+                    writer,
                 }
             }
             Backend::Postgres => {
@@ -191,17 +196,18 @@ impl SqlStore {
                     .await?;
                 migrated?;
                 drop(conn);
+                let writer = writer::Writer::new(backend, pool.clone());
                 Self {
                     backend,
                     link_writer: links::spawn_writer(
                         backend,
-                        pool.clone(),
+                        writer.clone(),
                         opts.link_batch_sizes.clone(),
                     ),
                     checkpointer: None,
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
-                    read: pool.clone(),
-                    write: pool,
+                    read: pool,
+                    writer,
                 }
             }
         };
@@ -218,8 +224,8 @@ impl SqlStore {
         StoreStats {
             read_connections: self.read.size(),
             read_idle: self.read.num_idle(),
-            write_connections: self.write.size(),
-            write_idle: self.write.num_idle(),
+            write_connections: self.writer.pool().size(),
+            write_idle: self.writer.idle(),
             link_queue_depth: self
                 .link_writer
                 .max_capacity()
@@ -232,14 +238,14 @@ impl SqlStore {
         if let Some(checkpointer) = &self.checkpointer {
             checkpointer.close().await;
         }
-        self.write.close().await;
+        self.writer.close().await;
         self.read.close().await;
     }
 
     /// Empties every table but the migrations' own and the console's sessions (a reset from the
     /// console keeps its operator logged in), whatever tables later migrations add.
     pub(crate) async fn wipe(&self) -> Result<(), Error> {
-        let mut conn = self.write.acquire().await?;
+        let mut conn = self.writer.conn().await?;
         let list = match self.backend {
             Backend::Sqlite => {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlx_migrations', 'console_sessions')"
@@ -281,17 +287,13 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Begins a write transaction on the writer pool.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, Error> {
-        begin_write(self.backend, &self.write).await
+    /// Begins a write transaction ([`writer::Writer::begin`]).
+    pub(crate) async fn begin(&self) -> Result<WriteTx, Error> {
+        self.writer.begin().await
     }
 
     /// Locks the app's row for the rest of `tx`; false if the app does not exist.
-    pub(crate) async fn lock_app(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        appid: &str,
-    ) -> Result<bool, Error> {
+    pub(crate) async fn lock_app(&self, tx: &mut WriteTx, appid: &str) -> Result<bool, Error> {
         lock_app_row(self.backend, tx, appid).await
     }
 }
@@ -321,24 +323,11 @@ pub(crate) fn close_if_in_transaction(
     })
 }
 
-/// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a
-/// deferred transaction that reads and then writes can fail with `SQLITE_BUSY` when another
-/// process (a second instance on the same file) holds the lock.
-pub(crate) async fn begin_write(
-    backend: Backend,
-    pool: &AnyPool,
-) -> Result<Transaction<'static, Any>, Error> {
-    Ok(match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
-    }?)
-}
-
 /// Locks an app's row for the rest of `tx` (PostgreSQL `FOR UPDATE`; SQLite's single writer
 /// already serialises); false if the app does not exist.
 pub(crate) async fn lock_app_row(
     backend: Backend,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     appid: &str,
 ) -> Result<bool, Error> {
     let sql = match backend {

@@ -11,7 +11,7 @@ use dyopen_core::region::{
     RegionState, TargetChange,
 };
 use dyopen_core::store::RegionStore;
-use sqlx::{Any, AnyConnection};
+use sqlx::AnyConnection;
 
 /// A `region_bindings` row.
 #[derive(sqlx::FromRow)]
@@ -182,7 +182,7 @@ impl SqlStore {
 }
 
 async fn record_change(
-    tx: &mut sqlx::Transaction<'static, Any>,
+    tx: &mut crate::WriteTx,
     appid: &str,
     path: &str,
     t: UnixSecs,

@@ -51,7 +51,7 @@ impl SessionStore for SqlStore {
     async fn session_close(&self, id_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM console_sessions WHERE id_hash = $1")
             .bind(id_hash)
-            .execute(&self.write)
+            .execute(&mut *self.writer.conn().await?)
             .await
             .map_err(Error::from)?;
         Ok(())

@@ -144,9 +144,9 @@ mod tests {
         (store, dir)
     }
 
-    async fn pragma(pool: &AnyPool, name: &str) -> i64 {
+    async fn pragma(conn: &mut sqlx::AnyConnection, name: &str) -> i64 {
         let (value,): (i64,) = sqlx::query_as(&format!("PRAGMA {name}"))
-            .fetch_one(pool)
+            .fetch_one(conn)
             .await
             .expect(name);
         value
@@ -156,14 +156,17 @@ mod tests {
     async fn each_role_gets_its_settings() {
         let (store, _dir) = store().await;
         // 2 = MEMORY, on readers and the writer alike.
-        assert_eq!(pragma(&store.read, "temp_store").await, 2);
-        assert_eq!(pragma(&store.write, "temp_store").await, 2);
+        let mut reader = store.read.acquire().await.expect("reader");
+        let mut writer = store.writer.conn().await.expect("writer");
+        assert_eq!(pragma(&mut reader, "temp_store").await, 2);
+        assert_eq!(pragma(&mut writer, "temp_store").await, 2);
         assert_eq!(
-            pragma(&store.write, "wal_autocheckpoint").await,
+            pragma(&mut writer, "wal_autocheckpoint").await,
             i64::from(WRITER_AUTOCHECKPOINT)
         );
         // Readers never commit, so they never checkpoint.
-        assert_eq!(pragma(&store.read, "wal_autocheckpoint").await, 1000);
+        assert_eq!(pragma(&mut reader, "wal_autocheckpoint").await, 1000);
+        drop((reader, writer));
         store.close().await;
     }
 
@@ -174,7 +177,7 @@ mod tests {
         let (store, dir) = store().await;
         let file = dir.path().join("t.db");
         sqlx::query("CREATE TABLE scratch (n BIGINT NOT NULL, pad TEXT NOT NULL)")
-            .execute(&store.write)
+            .execute(&mut *store.writer.conn().await.expect("writer"))
             .await
             .expect("create");
         let size = || std::fs::metadata(&file).expect("db file").len();
@@ -185,7 +188,7 @@ mod tests {
             sqlx::query("INSERT INTO scratch (n, pad) VALUES ($1, $2)")
                 .bind(n)
                 .bind("x".repeat(8_000))
-                .execute(&store.write)
+                .execute(&mut *store.writer.conn().await.expect("writer"))
                 .await
                 .expect("insert");
         }

@@ -13,7 +13,7 @@ use dyopen_core::task::{
     TaskType, MAX_IDS_PER_CALL,
 };
 use dyopen_core::StoreError;
-use sqlx::{Any, AnyConnection, FromRow, Transaction};
+use sqlx::{AnyConnection, FromRow};
 
 pub(crate) const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
 const TALENT_COLUMNS: &str =
@@ -157,7 +157,7 @@ async fn load_named_talents(
 /// round trip to the database whatever their number; a call writes at most ten, a new task at
 /// most its initial list).
 async fn write_talents(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::WriteTx,
     task_id: i64,
     talents: &[&Talent],
 ) -> Result<(), Error> {
@@ -211,7 +211,7 @@ impl SqlStore {
     /// and loads it; `None` if it does not exist.
     pub(crate) async fn lock_task(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut crate::WriteTx,
         task_id: i64,
     ) -> Result<Option<Task>, Error> {
         let lock = match self.backend {

@@ -8,7 +8,6 @@
 
 use crate::{Backend, Error};
 use dyopen_core::store::WRITE_RECEIPT_TTL;
-use sqlx::{Any, Transaction};
 /// One batch in this many also deletes old receipts (so the table stays about a day's worth).
 const PRUNE_ONE_IN: u32 = 256;
 /// How long a retry waits on PostgreSQL for an earlier attempt that may still hold the receipt.
@@ -31,7 +30,7 @@ fn real_now_secs() -> i64 {
 /// whose connection is gone but whose transaction the server has not ended yet.
 pub(crate) async fn insert(
     backend: Backend,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::WriteTx,
     id: &str,
     retry: bool,
 ) -> Result<bool, Error> {
@@ -55,7 +54,7 @@ pub(crate) async fn insert(
 }
 
 /// Deletes receipts older than [`WRITE_RECEIPT_TTL`] before `now`.
-pub(crate) async fn prune(tx: &mut Transaction<'static, Any>, now: i64) -> Result<(), Error> {
+pub(crate) async fn prune(tx: &mut crate::WriteTx, now: i64) -> Result<(), Error> {
     sqlx::query("DELETE FROM write_receipts WHERE created_at < $1")
         .bind(now.saturating_sub(WRITE_RECEIPT_TTL.get()))
         .execute(&mut **tx)

@@ -10,10 +10,10 @@
 //! `docs/decisions/0007-bounds-write-receipts.md`.
 
 use super::receipts;
+use crate::writer::Writer;
 use crate::{Backend, Error};
 use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
 use dyopen_core::StoreError;
-use sqlx::{Any, AnyPool, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -41,15 +41,15 @@ pub(crate) struct InsertJob {
 /// The sending side of the writer task.
 pub(crate) type LinkWriter = mpsc::Sender<InsertJob>;
 
-/// Starts the writer task on `pool` (SQLite: the single writer connection); the size of each
+/// Starts the writer task on `writer` (SQLite: the single writer connection); the size of each
 /// batch goes to `batch_sizes`.
 pub(crate) fn spawn_writer(
     backend: Backend,
-    pool: AnyPool,
+    writer: Writer,
     batch_sizes: metrics::Histogram,
 ) -> LinkWriter {
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run_writer(backend, pool, rx, batch_sizes));
+    tokio::spawn(run_writer(backend, writer, rx, batch_sizes));
     tx
 }
 
@@ -69,7 +69,7 @@ pub(crate) enum Outcome {
 
 async fn run_writer(
     backend: Backend,
-    pool: AnyPool,
+    writer: Writer,
     mut rx: mpsc::Receiver<InsertJob>,
     batch_sizes: metrics::Histogram,
 ) {
@@ -86,7 +86,7 @@ async fn run_writer(
         batch_sizes.record(batch.len() as f64);
         let jobs: Vec<(&NewLink, i64, i64)> =
             batch.iter().map(|j| (&j.link, j.day, j.quota)).collect();
-        let results = match write_batch(backend, &pool, &jobs, &receipts::new_id()).await {
+        let results = match write_batch(backend, &writer, &jobs, &receipts::new_id()).await {
             Outcome::Committed(results) => results,
             // One bad job must not fail the others: a batch that certainly did not commit is
             // retried one job per transaction.
@@ -94,7 +94,7 @@ async fn run_writer(
                 tracing::warn!(jobs = jobs.len(), error = %e, "link batch failed; retrying its jobs one by one");
                 let mut results = Vec::with_capacity(jobs.len());
                 for job in &jobs {
-                    results.push(write_one(backend, &pool, *job).await);
+                    results.push(write_one(backend, &writer, *job).await);
                 }
                 results
             }
@@ -121,10 +121,10 @@ async fn run_writer(
 /// One job in a batch of its own.
 async fn write_one(
     backend: Backend,
-    pool: &AnyPool,
+    writer: &Writer,
     job: (&NewLink, i64, i64),
 ) -> Result<Link, LinkError> {
-    match write_batch(backend, pool, &[job], &receipts::new_id()).await {
+    match write_batch(backend, writer, &[job], &receipts::new_id()).await {
         Outcome::Committed(mut one) => one.pop().unwrap_or_else(|| {
             Err(LinkError::GenerateFailed(
                 Error::Other("a batch of one gave no result".into()).into(),
@@ -215,7 +215,7 @@ pub(crate) fn settle(attempts: Vec<Attempt>) -> Outcome {
 /// up to [`BATCH_ATTEMPTS`] times without ever writing twice.
 pub(crate) async fn write_batch(
     backend: Backend,
-    pool: &AnyPool,
+    writer: &Writer,
     jobs: &[(&NewLink, i64, i64)],
     receipt: &str,
 ) -> Outcome {
@@ -225,7 +225,7 @@ pub(crate) async fn write_batch(
         if attempt > 0 {
             tokio::time::sleep(RETRY_PAUSE * 4u32.pow(attempt - 1)).await;
         }
-        let tried = attempt_batch(backend, pool, jobs, &codes, receipt, attempt > 0).await;
+        let tried = attempt_batch(backend, writer, jobs, &codes, receipt, attempt > 0).await;
         if let Some(outcome) = settle.after(tried) {
             return outcome;
         }
@@ -248,7 +248,7 @@ fn fresh_codes(n: usize) -> Vec<LinkCode> {
 
 async fn attempt_batch(
     backend: Backend,
-    pool: &AnyPool,
+    writer: &Writer,
     jobs: &[(&NewLink, i64, i64)],
     codes: &[LinkCode],
     receipt: &str,
@@ -259,7 +259,7 @@ async fn attempt_batch(
         in_doubt: None,
         error,
     };
-    let mut tx = match crate::begin_write(backend, pool).await {
+    let mut tx = match writer.begin().await {
         Ok(tx) => tx,
         Err(e) => return failed(false, e),
     };
@@ -306,7 +306,7 @@ pub(crate) async fn used_on(
 /// accepted links inserted under their pre-generated codes, the counter written.
 async fn decide_and_insert(
     backend: Backend,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::WriteTx,
     jobs: &[(&NewLink, i64, i64)],
     codes: &[LinkCode],
 ) -> Result<Results, Error> {
@@ -425,7 +425,7 @@ fn insert_sqls(placeholder: impl Fn(usize) -> String) -> Vec<String> {
 /// another link (not returned by `RETURNING`) is inserted again on its own with fresh codes.
 async fn insert_many(
     backend: Backend,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::WriteTx,
     rows: &[(&NewLink, LinkCode)],
 ) -> Result<Vec<Link>, Error> {
     let mut out = Vec::with_capacity(rows.len());
@@ -460,7 +460,7 @@ async fn insert_many(
 }
 
 /// Inserts `link` under a fresh code, retrying on a code clash.
-async fn insert_one(tx: &mut Transaction<'static, Any>, link: &NewLink) -> Result<Link, Error> {
+async fn insert_one(tx: &mut crate::WriteTx, link: &NewLink) -> Result<Link, Error> {
     let sql = format!(
         "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
         super::LINK_COLUMNS

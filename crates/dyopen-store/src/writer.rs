@@ -1,0 +1,242 @@
+//! The store's write side. On SQLite, the one writer connection is taken out of its pool once
+//! and held for good behind a lock: a pool returns a connection by spawning a task onto the
+//! runtime that pings it (one more round trip to sqlx's SQLite worker thread) before the next
+//! waiter may have it, so every write transaction used to leave the only writer idle for a
+//! spawn, a ping and a wake-up after its `COMMIT` (docs/bench.md). On PostgreSQL (many
+//! connections) the pool stays.
+//!
+//! A SQLite transaction ([`WriteTx`]) that is dropped without `COMMIT` (an error, a cancelled
+//! request) leaves the connection marked open, and whoever takes it next — the task the
+//! transaction leaves behind to do just that, or the next writer — rolls back first; so does a
+//! transaction cut anywhere, `BEGIN` included.
+
+use crate::{Backend, Error};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+
+/// SQLite's writer connection while it is held.
+#[derive(Debug)]
+pub(crate) struct Held {
+    conn: PoolConnection<Any>,
+    /// A transaction was begun and not (known to be) ended: roll back before the next use.
+    open: bool,
+}
+
+/// Where write transactions begin.
+#[derive(Debug, Clone)]
+pub(crate) struct Writer {
+    pool: AnyPool,
+    /// SQLite: the held writer connection (`None` until first used, or after it failed).
+    held: Option<Arc<Mutex<Option<Held>>>>,
+}
+
+type HeldGuard = OwnedMappedMutexGuard<Option<Held>, Held>;
+
+/// A write transaction: derefs to the connection, like sqlx's `Transaction`.
+pub(crate) enum WriteTx {
+    Sqlite(SqliteTx),
+    Postgres(Transaction<'static, Any>),
+}
+
+/// A SQLite transaction on the held connection.
+pub(crate) struct SqliteTx {
+    guard: HeldGuard,
+    writer: Writer,
+}
+
+/// The writer connection outside a transaction (a single autocommit statement).
+pub(crate) enum WriteConn {
+    Sqlite(HeldGuard),
+    Postgres(PoolConnection<Any>),
+}
+
+/// Errors after which a connection is not reused.
+fn is_broken(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed | sqlx::Error::Protocol(_)
+    )
+}
+
+impl Writer {
+    /// The write side of `backend` on `pool` (SQLite: a pool of one connection).
+    pub(crate) fn new(backend: Backend, pool: AnyPool) -> Self {
+        let held = match backend {
+            Backend::Sqlite => Some(Arc::new(Mutex::new(None))),
+            Backend::Postgres => None,
+        };
+        Self { pool, held }
+    }
+
+    /// The pool (PostgreSQL: every write; SQLite: where the held connection comes from).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// SQLite's held connection, locked, out of any transaction.
+    async fn lock(&self, held: &Arc<Mutex<Option<Held>>>) -> Result<HeldGuard, Error> {
+        let mut guard: OwnedMutexGuard<Option<Held>> = held.clone().lock_owned().await;
+        if guard.is_none() {
+            *guard = Some(Held {
+                conn: self.pool.acquire().await?,
+                open: false,
+            });
+        }
+        let mut guard = OwnedMutexGuard::try_map(guard, Option::as_mut)
+            .map_err(|_| Error::Other("the writer connection vanished".into()))?;
+        if guard.open {
+            // Cut short before: its transaction may still be open.
+            match sqlx::query("ROLLBACK").execute(&mut *guard.conn).await {
+                Ok(_) => guard.open = false,
+                Err(e) if is_broken(&e) => return Err(self.drop_held(held, e).await),
+                // "no transaction is active": nothing was left open.
+                Err(_) => guard.open = false,
+            }
+        }
+        Ok(guard)
+    }
+
+    /// Forgets a connection that failed (the next user gets a fresh one); `e` back.
+    async fn drop_held(&self, held: &Arc<Mutex<Option<Held>>>, e: sqlx::Error) -> Error {
+        tracing::warn!(error = %e, "the SQLite writer connection failed; opening another");
+        if let Ok(mut slot) = held.clone().try_lock_owned() {
+            slot.take();
+        }
+        Error::from(e)
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with
+    /// `SQLITE_BUSY` when another process (a second instance on the same file) holds the lock.
+    pub(crate) async fn begin(&self) -> Result<WriteTx, Error> {
+        let Some(held) = &self.held else {
+            return Ok(WriteTx::Postgres(self.pool.begin().await?));
+        };
+        let mut guard = self.lock(held).await?;
+        guard.open = true;
+        if let Err(e) = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *guard.conn)
+            .await
+        {
+            drop(guard);
+            return Err(if is_broken(&e) {
+                self.drop_held(held, e).await
+            } else {
+                Error::from(e)
+            });
+        }
+        Ok(WriteTx::Sqlite(SqliteTx {
+            guard,
+            writer: self.clone(),
+        }))
+    }
+
+    /// The writer connection for one autocommit statement.
+    pub(crate) async fn conn(&self) -> Result<WriteConn, Error> {
+        match &self.held {
+            Some(held) => Ok(WriteConn::Sqlite(self.lock(held).await?)),
+            None => Ok(WriteConn::Postgres(self.pool.acquire().await?)),
+        }
+    }
+
+    /// Whether the writer is free right now (SQLite: its lock; PostgreSQL: idle connections).
+    pub(crate) fn idle(&self) -> usize {
+        match &self.held {
+            Some(held) => usize::from(held.try_lock().is_ok()),
+            None => self.pool.num_idle(),
+        }
+    }
+
+    /// Closes the writer connection and its pool.
+    pub(crate) async fn close(&self) {
+        if let Some(held) = &self.held {
+            if let Some(held) = held.lock().await.take() {
+                let _ = held.conn.close().await;
+            }
+        }
+        self.pool.close().await;
+    }
+}
+
+impl WriteTx {
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            WriteTx::Sqlite(tx) => tx.end("COMMIT").await,
+            WriteTx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// Rolls back.
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            WriteTx::Sqlite(tx) => tx.end("ROLLBACK").await,
+            WriteTx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+}
+
+impl SqliteTx {
+    async fn end(mut self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(sql).execute(&mut *self.guard.conn).await?;
+        self.guard.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if !self.guard.open {
+            return;
+        }
+        // Still open: roll back as soon as the lock is free (the next user would otherwise
+        // do it first; without a runtime, it will).
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let writer = self.writer.clone();
+            runtime.spawn(async move {
+                let _ = writer.conn().await;
+            });
+        }
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            WriteTx::Sqlite(tx) => &tx.guard.conn,
+            WriteTx::Postgres(tx) => tx,
+        }
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            WriteTx::Sqlite(tx) => &mut tx.guard.conn,
+            WriteTx::Postgres(tx) => tx,
+        }
+    }
+}
+
+impl Deref for WriteConn {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            WriteConn::Sqlite(guard) => &guard.conn,
+            WriteConn::Postgres(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for WriteConn {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            WriteConn::Sqlite(guard) => &mut guard.conn,
+            WriteConn::Postgres(conn) => conn,
+        }
+    }
+}
