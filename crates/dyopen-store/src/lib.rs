@@ -2,7 +2,8 @@
 //! PostgreSQL, through the `Any` driver so both run the same SQL.
 //!
 //! - SQLite ([`sqlite`]): WAL, `synchronous=NORMAL` (survives a process kill; `full` survives a
-//!   power cut), one writer connection so write transactions are serialised, a pool of readers,
+//!   power cut), one writer connection held outside its pool ([`writer`]) so write transactions
+//!   are serialised without a pool's hand-offs between them, a pool of readers,
 //!   and a background checkpoint so commits never wait for the WAL to be copied back.
 //! - PostgreSQL: one pool; write transactions lock the parent row with `SELECT … FOR UPDATE`.
 //!
@@ -298,8 +299,9 @@ impl SqlStore {
     }
 }
 
-/// The pools' `after_release` hook: a connection that comes back still inside a transaction is
-/// closed (the database rolls the transaction back), never reused. sqlx leaves one in that state
+/// The pools' `after_release` hook (PostgreSQL's connections, SQLite's readers; SQLite's writer
+/// is held outside its pool, [`writer`]): a connection that comes back still inside a
+/// transaction is closed (the database rolls the transaction back), never reused. sqlx leaves one in that state
 /// when a request is cancelled (its client hung up) between the `BEGIN IMMEDIATE` and the
 /// `Transaction` that would roll it back on drop; reused, it held SQLite's write lock and failed
 /// every later `begin_with` ("attempted to call begin_with at non-zero transaction depth") until

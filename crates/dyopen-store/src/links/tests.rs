@@ -285,7 +285,11 @@ async fn writes_cancelled_anywhere_leave_no_transaction_open() {
                 .expect("and is not refused as nested");
             tx.commit().await.expect("commit");
         }
-        assert!(completed < 400, "some attempts were cut short ({:?})", db.store.backend);
+        assert!(
+            completed < 400,
+            "some attempts were cut short ({:?})",
+            db.store.backend
+        );
         db.close().await;
     }
 }
