@@ -23,6 +23,8 @@ pub(crate) struct Held {
     conn: PoolConnection<Any>,
     /// A transaction was begun and not (known to be) ended: roll back before the next use.
     open: bool,
+    /// It failed as a connection (I/O, its worker): replace it before the next use.
+    broken: bool,
 }
 
 /// Where write transactions begin.
@@ -79,33 +81,32 @@ impl Writer {
     /// SQLite's held connection, locked, out of any transaction.
     async fn lock(&self, held: &Arc<Mutex<Option<Held>>>) -> Result<HeldGuard, Error> {
         let mut guard: OwnedMutexGuard<Option<Held>> = held.clone().lock_owned().await;
+        if guard.as_ref().is_some_and(|h| h.broken) {
+            tracing::warn!("the SQLite writer connection failed; opening another");
+            *guard = None;
+        }
         if guard.is_none() {
             *guard = Some(Held {
                 conn: self.pool.acquire().await?,
                 open: false,
+                broken: false,
             });
         }
         let mut guard = OwnedMutexGuard::try_map(guard, Option::as_mut)
             .map_err(|_| Error::Other("the writer connection vanished".into()))?;
         if guard.open {
-            // Cut short before: its transaction may still be open.
-            match sqlx::query("ROLLBACK").execute(&mut *guard.conn).await {
-                Ok(_) => guard.open = false,
-                Err(e) if is_broken(&e) => return Err(self.drop_held(held, e).await),
-                // "no transaction is active": nothing was left open.
-                Err(_) => guard.open = false,
+            // Cut short before: its transaction may still be open ("no transaction is active"
+            // otherwise, which is fine).
+            let rolled_back = sqlx::query("ROLLBACK").execute(&mut *guard.conn).await;
+            if let Err(e) = rolled_back {
+                if is_broken(&e) {
+                    guard.broken = true;
+                    return Err(e.into());
+                }
             }
+            guard.open = false;
         }
         Ok(guard)
-    }
-
-    /// Forgets a connection that failed (the next user gets a fresh one); `e` back.
-    async fn drop_held(&self, held: &Arc<Mutex<Option<Held>>>, e: sqlx::Error) -> Error {
-        tracing::warn!(error = %e, "the SQLite writer connection failed; opening another");
-        if let Ok(mut slot) = held.clone().try_lock_owned() {
-            slot.take();
-        }
-        Error::from(e)
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
@@ -121,12 +122,8 @@ impl Writer {
             .execute(&mut *guard.conn)
             .await
         {
-            drop(guard);
-            return Err(if is_broken(&e) {
-                self.drop_held(held, e).await
-            } else {
-                Error::from(e)
-            });
+            guard.broken = is_broken(&e);
+            return Err(e.into());
         }
         Ok(WriteTx::Sqlite(SqliteTx {
             guard,
