@@ -301,12 +301,12 @@ impl SqlStore {
 
 /// The pools' `after_release` hook (PostgreSQL's connections, SQLite's readers; SQLite's writer
 /// is held outside its pool, [`writer`]): a connection that comes back still inside a
-/// transaction is closed (the database rolls the transaction back), never reused. sqlx leaves one in that state
-/// when a request is cancelled (its client hung up) between the `BEGIN IMMEDIATE` and the
-/// `Transaction` that would roll it back on drop; reused, it held SQLite's write lock and failed
-/// every later `begin_with` ("attempted to call begin_with at non-zero transaction depth") until
-/// it was recycled. A transaction dropped without commit queues its rollback on the connection's
-/// worker; the ping waits for the queue, so such a connection is judged after its rollback.
+/// transaction is closed (the database rolls the transaction back), never reused. sqlx leaves
+/// one in that state when a request is cancelled (its client hung up) between the `BEGIN` and
+/// the `Transaction` that would roll it back on drop; reused, it failed every later `begin`
+/// ("attempted to call begin_with at non-zero transaction depth") until it was recycled. A
+/// transaction dropped without commit queues its rollback on the connection's worker; the ping
+/// waits for the queue, so such a connection is judged after its rollback.
 pub(crate) fn close_if_in_transaction(
     conn: &mut sqlx::AnyConnection,
     _: sqlx::pool::PoolConnectionMetadata,

@@ -31,7 +31,8 @@ pub(crate) struct Held {
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
     pool: AnyPool,
-    /// SQLite: the held writer connection (`None` until first used, or after it failed).
+    /// SQLite: the slot of the held writer connection (empty until it is first used; a broken
+    /// one is replaced by the next user). PostgreSQL: `None`.
     held: Option<Arc<Mutex<Option<Held>>>>,
 }
 
