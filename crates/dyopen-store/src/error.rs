@@ -12,6 +12,10 @@ pub(crate) enum Error {
     /// The database refused a statement or could not be reached.
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
+    /// SQLite refused a statement on the synchronous writer connection
+    /// ([`crate::writer::Writer::sqlite_tx`]).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
     /// A migration failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -39,6 +43,23 @@ impl From<Error> for StoreError {
                 if let Some(db) = e.as_database_error() {
                     if db.is_unique_violation() || db.is_foreign_key_violation() {
                         return StoreError::Conflict(db.message().to_owned());
+                    }
+                }
+                tracing::error!(error = %e, "database error");
+                StoreError::Backend(Box::new(e))
+            }
+            Error::Sqlite(e) => {
+                if let rusqlite::Error::SqliteFailure(failure, message) = &e {
+                    use rusqlite::ffi;
+                    if matches!(
+                        failure.extended_code,
+                        ffi::SQLITE_CONSTRAINT_UNIQUE
+                            | ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                            | ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+                    ) {
+                        return StoreError::Conflict(
+                            message.clone().unwrap_or_else(|| failure.to_string()),
+                        );
                     }
                 }
                 tracing::error!(error = %e, "database error");

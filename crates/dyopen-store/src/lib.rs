@@ -154,7 +154,8 @@ impl SqlStore {
         let store = match backend {
             Backend::Sqlite => {
                 use sqlite::Role;
-                let options = AnyConnectOptions::from_str(&sqlite_url(&opts.url))?;
+                let url = sqlite_url(&opts.url);
+                let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite::pool(opts, options.clone(), Role::Writer, 1).await?;
                 SQLITE_MIGRATOR.run(&write).await?;
                 let read = sqlite::pool(
@@ -165,14 +166,16 @@ impl SqlStore {
                 )
                 .await?;
                 let checkpoint = sqlite::pool(opts, options, Role::Checkpointer, 1).await?;
-                let writer = writer::Writer::new(backend, write);
+                let sync = writer::SyncOpener {
+                    path: sqlx::sqlite::SqliteConnectOptions::from_str(&url)?
+                        .get_filename()
+                        .to_owned(),
+                    pragmas: std::sync::Arc::new(Role::Writer.pragmas(opts.sqlite_sync)),
+                };
+                let writer = writer::Writer::sqlite(write, sync);
                 Self {
                     backend,
-                    link_writer: links::spawn_writer(
-                        backend,
-                        writer.clone(),
-                        opts.link_batch_sizes.clone(),
-                    ),
+                    link_writer: links::spawn_writer(writer.clone(), opts.link_batch_sizes.clone()),
                     checkpointer: Some(sqlite::Checkpointer::spawn(checkpoint)),
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read,
@@ -197,14 +200,10 @@ impl SqlStore {
                     .await?;
                 migrated?;
                 drop(conn);
-                let writer = writer::Writer::new(backend, pool.clone());
+                let writer = writer::Writer::postgres(pool.clone());
                 Self {
                     backend,
-                    link_writer: links::spawn_writer(
-                        backend,
-                        writer.clone(),
-                        opts.link_batch_sizes.clone(),
-                    ),
+                    link_writer: links::spawn_writer(writer.clone(), opts.link_batch_sizes.clone()),
                     checkpointer: None,
                     cache: std::sync::Arc::new(read_cache::ReadCache::new()),
                     read: pool,

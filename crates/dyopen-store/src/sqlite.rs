@@ -22,6 +22,23 @@ pub const WRITER_AUTOCHECKPOINT: u32 = 16_384;
 /// Size the WAL file is truncated to after the WAL restarts, bytes.
 const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// `sql` with sqlx's `$N` placeholders as SQLite's numbered `?N`, for the synchronous writer
+/// connection (bound by number, whatever their order or repetition in the text). The SQL this
+/// is used on has no `$` elsewhere.
+pub(crate) fn numbered(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+/// Whether the app exists, on the synchronous writer connection (SQLite's single writer
+/// serialises: no lock clause needed).
+pub(crate) fn app_exists(
+    tx: &rusqlite::Transaction<'_>,
+    appid: &str,
+) -> Result<bool, crate::Error> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM apps WHERE appid = ?1")?;
+    Ok(stmt.exists([appid])?)
+}
+
 /// What a connection is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {

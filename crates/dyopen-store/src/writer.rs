@@ -9,11 +9,18 @@
 //! request) leaves the connection marked open, and whoever takes it next — the task the
 //! transaction leaves behind to do just that, or the next writer — rolls back first; so does a
 //! transaction cut anywhere, `BEGIN` included.
+//!
+//! Beside sqlx's connection the same lock holds a synchronous one (rusqlite, on the same file):
+//! [`Writer::sqlite_tx`] runs a whole transaction on it in one go, on the calling thread, instead
+//! of one round trip to sqlx's worker thread per statement — for the hot, short write paths
+//! (docs/decisions/0018-sqlite-hot-writes-on-a-synchronous-connection.md). The lock serialises
+//! both connections, so they never wait on each other inside SQLite.
 
 use crate::{Backend, Error};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
@@ -25,6 +32,38 @@ pub(crate) struct Held {
     open: bool,
     /// It failed as a connection (I/O, its worker): replace it before the next use.
     broken: bool,
+    /// The synchronous connection ([`Writer::sqlite_tx`]), opened on first use; dropped (and
+    /// opened again by the next user) when a `BEGIN` or `COMMIT` on it fails.
+    sync: Option<rusqlite::Connection>,
+}
+
+/// How SQLite's synchronous writer connection is opened: the database file and the writer's
+/// pragmas (the same as sqlx's writer connection gets).
+#[derive(Debug, Clone)]
+pub(crate) struct SyncOpener {
+    pub(crate) path: PathBuf,
+    pub(crate) pragmas: Arc<Vec<String>>,
+}
+
+impl SyncOpener {
+    fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        use rusqlite::OpenFlags;
+        // The file exists (the migrations ran on sqlx's writer before any write).
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        for pragma in self.pragmas.iter() {
+            // Some pragmas answer with a row (`journal_mode`), which `execute` refuses.
+            conn.query_row(pragma, [], |_| Ok(()))
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                    e => Err(e),
+                })?;
+        }
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
 }
 
 /// Where write transactions begin.
@@ -34,6 +73,8 @@ pub(crate) struct Writer {
     /// SQLite: the slot of the held writer connection (empty until it is first used; a broken
     /// one is replaced by the next user). PostgreSQL: `None`.
     held: Option<Arc<Mutex<Option<Held>>>>,
+    /// SQLite: how the synchronous connection is opened.
+    sync: Option<SyncOpener>,
 }
 
 type HeldGuard = OwnedMappedMutexGuard<Option<Held>, Held>;
@@ -65,13 +106,31 @@ fn is_broken(e: &sqlx::Error) -> bool {
 }
 
 impl Writer {
-    /// The write side of `backend` on `pool` (SQLite: a pool of one connection).
-    pub(crate) fn new(backend: Backend, pool: AnyPool) -> Self {
-        let held = match backend {
-            Backend::Sqlite => Some(Arc::new(Mutex::new(None))),
-            Backend::Postgres => None,
-        };
-        Self { pool, held }
+    /// SQLite's write side: `pool` holds the one sqlx writer connection; `sync` opens the
+    /// synchronous one.
+    pub(crate) fn sqlite(pool: AnyPool, sync: SyncOpener) -> Self {
+        Self {
+            pool,
+            held: Some(Arc::new(Mutex::new(None))),
+            sync: Some(sync),
+        }
+    }
+
+    /// PostgreSQL's write side: every transaction on a connection of `pool`.
+    pub(crate) fn postgres(pool: AnyPool) -> Self {
+        Self {
+            pool,
+            held: None,
+            sync: None,
+        }
+    }
+
+    /// The backend this writer writes to.
+    pub(crate) fn backend(&self) -> Backend {
+        match self.held {
+            Some(_) => Backend::Sqlite,
+            None => Backend::Postgres,
+        }
     }
 
     /// The pool (PostgreSQL: every write; SQLite: where the held connection comes from).
@@ -91,6 +150,7 @@ impl Writer {
                 conn: self.pool.acquire().await?,
                 open: false,
                 broken: false,
+                sync: None,
             });
         }
         let mut guard = OwnedMutexGuard::try_map(guard, Option::as_mut)
@@ -140,6 +200,59 @@ impl Writer {
         }
     }
 
+    /// Runs `work` as one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back if
+    /// `work` fails) on the synchronous writer connection, on the calling thread, under the
+    /// writer lock: no hand-off to another thread inside the transaction. For short
+    /// transactions only — the calling runtime worker is busy until it commits. SQLite only.
+    pub(crate) async fn sqlite_tx<R, E>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<Error>,
+    {
+        match self.sqlite_run(work).await {
+            SyncRun::Committed(result) => Ok(result),
+            SyncRun::Failed(e) => Err(e),
+            SyncRun::NotBegun(e) | SyncRun::CommitFailed(_, e) => Err(e.into()),
+        }
+    }
+
+    /// [`Writer::sqlite_tx`], telling a failed `COMMIT` (whose outcome a caller may need to
+    /// find out) from the rest.
+    pub(crate) async fn sqlite_run<R, E>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+    ) -> SyncRun<R, E> {
+        let (Some(held), Some(opener)) = (&self.held, &self.sync) else {
+            return SyncRun::NotBegun(Error::Other(
+                "a synchronous transaction needs SQLite".into(),
+            ));
+        };
+        // Rolls back a cut sqlx transaction first: it would hold SQLite's write lock.
+        let mut guard = match self.lock(held).await {
+            Ok(guard) => guard,
+            Err(e) => return SyncRun::NotBegun(e),
+        };
+        if guard.sync.is_none() {
+            match opener.open() {
+                Ok(conn) => guard.sync = Some(conn),
+                Err(e) => return SyncRun::NotBegun(e.into()),
+            }
+        }
+        let Some(conn) = guard.sync.as_mut() else {
+            return SyncRun::NotBegun(Error::Other(
+                "the synchronous writer connection vanished".into(),
+            ));
+        };
+        let ran = run_sync(conn, work);
+        if matches!(ran, SyncRun::NotBegun(_) | SyncRun::CommitFailed(..)) {
+            // Not reused: the next user opens another.
+            guard.sync = None;
+        }
+        ran
+    }
+
     /// Whether the writer is free right now (SQLite: its lock; PostgreSQL: idle connections).
     pub(crate) fn idle(&self) -> usize {
         match &self.held {
@@ -152,10 +265,47 @@ impl Writer {
     pub(crate) async fn close(&self) {
         if let Some(held) = &self.held {
             if let Some(held) = held.lock().await.take() {
+                drop(held.sync);
                 let _ = held.conn.close().await;
             }
         }
         self.pool.close().await;
+    }
+}
+
+/// How a transaction on the synchronous connection ended ([`Writer::sqlite_run`]).
+#[derive(Debug)]
+pub(crate) enum SyncRun<R, E> {
+    /// Committed.
+    Committed(R),
+    /// `work` failed; rolled back.
+    Failed(E),
+    /// Never began: the lock, the connection or `BEGIN` failed.
+    NotBegun(Error),
+    /// `work` succeeded but `COMMIT` failed (SQLite rolls back what it can; a caller that must
+    /// know for sure finds out in another transaction).
+    CommitFailed(R, Error),
+}
+
+fn run_sync<R, E>(
+    conn: &mut rusqlite::Connection,
+    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+) -> SyncRun<R, E> {
+    if !conn.is_autocommit() {
+        // A rollback on drop that failed: end that transaction first.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => return SyncRun::NotBegun(e.into()),
+    };
+    match work(&tx) {
+        // Dropping `tx` rolls back.
+        Err(e) => SyncRun::Failed(e),
+        Ok(result) => match tx.commit() {
+            Ok(()) => SyncRun::Committed(result),
+            Err(e) => SyncRun::CommitFailed(result, e.into()),
+        },
     }
 }
 
@@ -236,5 +386,98 @@ impl DerefMut for WriteConn {
             WriteConn::Sqlite(guard) => &mut guard.conn,
             WriteConn::Postgres(conn) => conn,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, SqlStore, StoreOptions};
+    use dyopen_core::StoreError;
+
+    async fn store() -> (SqlStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqlStore::connect(&StoreOptions::new(url))
+            .await
+            .expect("sqlite");
+        sqlx::query("CREATE TABLE scratch (n BIGINT PRIMARY KEY)")
+            .execute(&mut *store.writer.conn().await.expect("writer"))
+            .await
+            .expect("create");
+        (store, dir)
+    }
+
+    async fn rows(store: &SqlStore) -> Vec<i64> {
+        sqlx::query_scalar("SELECT n FROM scratch ORDER BY n")
+            .fetch_all(&store.read)
+            .await
+            .expect("read")
+    }
+
+    fn insert(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<(), Error> {
+        tx.execute("INSERT INTO scratch (n) VALUES (?1)", [n])?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_synchronous_transaction_commits_or_rolls_back_whole() {
+        let (store, _dir) = store().await;
+        store
+            .writer
+            .sqlite_tx(|tx| insert(tx, 1).and_then(|()| insert(tx, 2)))
+            .await
+            .expect("commits");
+        let failed: Result<(), Error> = store
+            .writer
+            .sqlite_tx(|tx| {
+                insert(tx, 3)?;
+                Err(Error::Other("the rule said no".into()))
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(rows(&store).await, [1, 2], "the failed one left nothing");
+        store.close().await;
+    }
+
+    /// A sqlx transaction cut short holds SQLite's write lock until someone rolls it back: the
+    /// synchronous connection's `BEGIN IMMEDIATE` would wait out the busy timeout behind it.
+    #[tokio::test]
+    async fn a_cut_sqlx_transaction_is_rolled_back_before_a_synchronous_one() {
+        let (store, _dir) = store().await;
+        let mut cut = store.writer.begin().await.expect("begin");
+        sqlx::query("INSERT INTO scratch (n) VALUES (7)")
+            .execute(&mut *cut)
+            .await
+            .expect("insert");
+        drop(cut);
+        // Without the rollback: SQLITE_BUSY after the busy timeout.
+        store
+            .writer
+            .sqlite_tx(|tx| insert(tx, 8))
+            .await
+            .expect("commits");
+        assert_eq!(rows(&store).await, [8]);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_constraint_violation_is_a_conflict() {
+        let (store, _dir) = store().await;
+        store
+            .writer
+            .sqlite_tx(|tx| insert(tx, 1))
+            .await
+            .expect("commits");
+        let again: Result<(), Error> = store.writer.sqlite_tx(|tx| insert(tx, 1)).await;
+        let e = StoreError::from(again.expect_err("duplicate key"));
+        assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+        // The connection is still good.
+        store
+            .writer
+            .sqlite_tx(|tx| insert(tx, 2))
+            .await
+            .expect("commits");
+        assert_eq!(rows(&store).await, [1, 2]);
+        store.close().await;
     }
 }

@@ -6,6 +6,7 @@
 //! left COMMIT's outcome unknown. Receipts are bookkeeping about real outages, so they age by
 //! real time (not the settable Clock) and are pruned after core's [`WRITE_RECEIPT_TTL`].
 
+use crate::sqlite::numbered;
 use crate::{Backend, Error};
 use dyopen_core::store::WRITE_RECEIPT_TTL;
 /// One batch in this many also deletes old receipts (so the table stays about a day's worth).
@@ -40,23 +41,49 @@ pub(crate) async fn insert(
             .await?;
     }
     let now = real_now_secs();
-    let done = sqlx::query(
-        "INSERT INTO write_receipts (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 1 && rand::Rng::gen_ratio(&mut rand::thread_rng(), 1, PRUNE_ONE_IN) {
+    let done = sqlx::query(INSERT)
+        .bind(id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    let inserted = done.rows_affected() == 1;
+    if inserted && prune_now() {
         prune(tx, now).await?;
     }
-    Ok(done.rows_affected() == 1)
+    Ok(inserted)
+}
+
+/// [`insert`] on SQLite's synchronous writer connection.
+pub(crate) fn insert_sqlite(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<bool, Error> {
+    let now = real_now_secs();
+    let inserted = tx
+        .prepare_cached(&numbered(INSERT))?
+        .execute(rusqlite::params![id, now])?
+        == 1;
+    if inserted && prune_now() {
+        tx.prepare_cached(&numbered(PRUNE))?
+            .execute([prune_before(now)])?;
+    }
+    Ok(inserted)
+}
+
+const INSERT: &str =
+    "INSERT INTO write_receipts (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING";
+const PRUNE: &str = "DELETE FROM write_receipts WHERE created_at < $1";
+
+/// Whether this batch also prunes (one in [`PRUNE_ONE_IN`]).
+fn prune_now() -> bool {
+    rand::Rng::gen_ratio(&mut rand::thread_rng(), 1, PRUNE_ONE_IN)
+}
+
+fn prune_before(now: i64) -> i64 {
+    now.saturating_sub(WRITE_RECEIPT_TTL.get())
 }
 
 /// Deletes receipts older than [`WRITE_RECEIPT_TTL`] before `now`.
 pub(crate) async fn prune(tx: &mut crate::WriteTx, now: i64) -> Result<(), Error> {
-    sqlx::query("DELETE FROM write_receipts WHERE created_at < $1")
-        .bind(now.saturating_sub(WRITE_RECEIPT_TTL.get()))
+    sqlx::query(PRUNE)
+        .bind(prune_before(now))
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -102,15 +102,13 @@ async fn a_committed_batch_run_again_under_its_receipt_writes_nothing_more() {
         let links: Vec<NewLink> = (0..3).map(|_| new_link(&appid)).collect();
         let jobs: Vec<(&NewLink, i64, i64)> = links.iter().map(|l| (l, 0, 500_000)).collect();
         let receipt = receipts::new_id();
-        let Outcome::Committed(first) =
-            write_batch(db.store.backend, &db.store.writer, &jobs, &receipt).await
-        else {
+        let Outcome::Committed(first) = write_batch(&db.store.writer, &jobs, &receipt).await else {
             panic!("first run commits")
         };
         assert!(first.iter().all(Result::is_ok));
         assert_eq!(count(&db.store, &appid).await, (3, 3));
         // The same batch again (as a retry after an unknown COMMIT outcome would run it).
-        let again = write_batch(db.store.backend, &db.store.writer, &jobs, &receipt).await;
+        let again = write_batch(&db.store.writer, &jobs, &receipt).await;
         assert!(matches!(again, Outcome::Unknown(_)), "{again:?}");
         assert_eq!(
             count(&db.store, &appid).await,
@@ -181,13 +179,8 @@ async fn a_visit_flush_counts_exactly_once_per_id_across_many_codes() {
         let n = visits::CODES_PER_STATEMENT + 300;
         let links: Vec<NewLink> = (0..n).map(|_| new_link(&appid)).collect();
         let jobs: Vec<(&NewLink, i64, i64)> = links.iter().map(|l| (l, 0, 500_000)).collect();
-        let Outcome::Committed(made) = write_batch(
-            db.store.backend,
-            &db.store.writer,
-            &jobs,
-            &receipts::new_id(),
-        )
-        .await
+        let Outcome::Committed(made) =
+            write_batch(&db.store.writer, &jobs, &receipts::new_id()).await
         else {
             panic!("links made")
         };

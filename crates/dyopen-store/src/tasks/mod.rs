@@ -1,5 +1,6 @@
 //! Tasks and talents: load the task and its talents under a lock on the task row, let core
-//! decide, apply.
+//! decide, apply. On SQLite the talents call runs on the writer's synchronous connection
+//! ([`sqlite`]).
 
 use crate::{Backend, Error, SqlStore};
 use async_trait::async_trait;
@@ -15,9 +16,14 @@ use dyopen_core::task::{
 use dyopen_core::StoreError;
 use sqlx::{AnyConnection, FromRow};
 
+mod sqlite;
+
 pub(crate) const TASK_COLUMNS: &str = "task_id, appid, task_name, task_type, status, start_page, task_start_time, task_end_time, details, created_at, updated_at";
 const TALENT_COLUMNS: &str =
     "douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at";
+/// The columns [`write_talents`] binds, in order.
+const TALENT_WRITE_COLUMNS: &str =
+    "task_id, douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at";
 
 /// A `tasks` row.
 #[derive(sqlx::FromRow)]
@@ -112,6 +118,22 @@ async fn load_talents(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<Tale
     rows.into_iter().map(Talent::try_from).collect()
 }
 
+/// The query of [`load_named_talents`] for `n` ids: `$1` the task, `$2`… the ids (one empty id
+/// when `n` is 0). One row at least (the count), with the talent columns NULL when no id matches.
+fn named_talents_sql(n: usize) -> String {
+    let columns: Vec<String> = TALENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("t.{c}"))
+        .collect();
+    let placeholders: Vec<String> = (0..n.max(1)).map(|i| format!("${}", i + 2)).collect();
+    format!(
+        "SELECT c.total, {} FROM (SELECT COUNT(*) AS total FROM task_talents WHERE task_id = $1) AS c \
+         LEFT JOIN task_talents AS t ON t.task_id = $1 AND t.douyin_id IN ({})",
+        columns.join(", "),
+        placeholders.join(", ")
+    )
+}
+
 /// The task's talents among `douyin_ids` (at most ten) and how many it has in all, in one query:
 /// a call reads the rows it names, not the task's `MAX_TALENTS_PER_TASK`.
 async fn load_named_talents(
@@ -119,20 +141,7 @@ async fn load_named_talents(
     task_id: i64,
     douyin_ids: &[String],
 ) -> Result<(Vec<Talent>, usize), Error> {
-    let columns: Vec<String> = TALENT_COLUMNS
-        .split(", ")
-        .map(|c| format!("t.{c}"))
-        .collect();
-    let placeholders: Vec<String> = (0..douyin_ids.len().max(1))
-        .map(|i| format!("${}", i + 2))
-        .collect();
-    // One row at least (the count), with the talent columns NULL when no id matches.
-    let sql = format!(
-        "SELECT c.total, {} FROM (SELECT COUNT(*) AS total FROM task_talents WHERE task_id = $1) AS c \
-         LEFT JOIN task_talents AS t ON t.task_id = $1 AND t.douyin_id IN ({})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
+    let sql = named_talents_sql(douyin_ids.len());
     let mut query = sqlx::query(&sql).bind(task_id);
     if douyin_ids.is_empty() {
         query = query.bind(String::new());
@@ -153,6 +162,28 @@ async fn load_named_talents(
     Ok((named, usize::try_from(total).unwrap_or(0)))
 }
 
+/// The upsert of [`write_talents`] for `n` talents: eight parameters a row (`$1`… in
+/// [`TALENT_WRITE_COLUMNS`] order), within both backends' limits for any allowed list.
+fn write_talents_sql(n: usize) -> String {
+    let mut sql = format!("INSERT INTO task_talents ({TALENT_WRITE_COLUMNS}) VALUES ");
+    for i in 0..n {
+        let p = i * 8;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let row: Vec<String> = (1..=8).map(|c| format!("${}", p + c)).collect();
+        sql.push('(');
+        sql.push_str(&row.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (task_id, douyin_id) DO UPDATE SET seq = excluded.seq, state = excluded.state, \
+         cancel_operator = excluded.cancel_operator, video_id = excluded.video_id, \
+         created_at = excluded.created_at, updated_at = excluded.updated_at",
+    );
+    sql
+}
+
 /// Writes talents of one task — new ones inserted, known ones updated — in one statement (one
 /// round trip to the database whatever their number; a call writes at most ten, a new task at
 /// most its initial list).
@@ -164,32 +195,7 @@ async fn write_talents(
     if talents.is_empty() {
         return Ok(());
     }
-    // Eight parameters a row, within both backends' limits for any allowed list.
-    let mut sql = String::from(
-        "INSERT INTO task_talents (task_id, douyin_id, seq, state, cancel_operator, video_id, created_at, updated_at) VALUES ",
-    );
-    for i in 0..talents.len() {
-        let p = i * 8;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5,
-            p + 6,
-            p + 7,
-            p + 8
-        ));
-    }
-    sql.push_str(
-        " ON CONFLICT (task_id, douyin_id) DO UPDATE SET seq = excluded.seq, state = excluded.state, \
-         cancel_operator = excluded.cancel_operator, video_id = excluded.video_id, \
-         created_at = excluded.created_at, updated_at = excluded.updated_at",
-    );
+    let sql = write_talents_sql(talents.len());
     let mut query = sqlx::query(&sql);
     for talent in talents {
         query = query
@@ -331,22 +337,42 @@ impl TaskStore for SqlStore {
         douyin_ids: &[String],
         now: Timestamp,
     ) -> Result<Vec<(String, TalentOutcome)>, TalentsError> {
+        // Too many ids is refused by the rules whatever the rows; nothing to load for it.
+        let load_named =
+            |task: &Option<Task>| task.is_some() && douyin_ids.len() <= MAX_IDS_PER_CALL;
+        let decide = |task, (talents, talent_count)| {
+            let state = TaskState {
+                task_id,
+                task,
+                talents,
+                talent_count,
+            };
+            state.decide_talents(appid, op, douyin_ids, now)
+        };
+        if self.backend == Backend::Sqlite {
+            // The whole transaction in one go on the calling thread (decision 0018).
+            return self
+                .writer
+                .sqlite_tx(|tx| {
+                    let task = sqlite::load_task(tx, task_id)?;
+                    let named = match load_named(&task) {
+                        true => sqlite::load_named_talents(tx, task_id, douyin_ids)?,
+                        false => (Vec::new(), 0),
+                    };
+                    let decision = decide(task, named)?;
+                    let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
+                    sqlite::write_talents(tx, task_id, &writes)?;
+                    Ok(decision.results)
+                })
+                .await;
+        }
         let mut tx = self.begin().await?;
         let task = self.lock_task(&mut tx, task_id).await?;
-        // Too many ids is refused by the rules whatever the rows; nothing to load for it.
-        let (talents, talent_count) = match &task {
-            Some(_) if douyin_ids.len() <= MAX_IDS_PER_CALL => {
-                load_named_talents(&mut tx, task_id, douyin_ids).await?
-            }
-            _ => (Vec::new(), 0),
+        let named = match load_named(&task) {
+            true => load_named_talents(&mut tx, task_id, douyin_ids).await?,
+            false => (Vec::new(), 0),
         };
-        let state = TaskState {
-            task_id,
-            task,
-            talents,
-            talent_count,
-        };
-        let decision = state.decide_talents(appid, op, douyin_ids, now)?;
+        let decision = decide(task, named)?;
         let writes: Vec<&Talent> = decision.writes.iter().map(|w| &w.talent).collect();
         write_talents(&mut tx, task_id, &writes).await?;
         tx.commit().await.map_err(Error::from)?;

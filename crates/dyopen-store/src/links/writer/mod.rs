@@ -11,6 +11,8 @@
 
 use super::receipts;
 use crate::writer::Writer;
+
+mod sqlite;
 use crate::{Backend, Error};
 use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
 use dyopen_core::StoreError;
@@ -43,13 +45,9 @@ pub(crate) type LinkWriter = mpsc::Sender<InsertJob>;
 
 /// Starts the writer task on `writer` (SQLite: the single writer connection); the size of each
 /// batch goes to `batch_sizes`.
-pub(crate) fn spawn_writer(
-    backend: Backend,
-    writer: Writer,
-    batch_sizes: metrics::Histogram,
-) -> LinkWriter {
+pub(crate) fn spawn_writer(writer: Writer, batch_sizes: metrics::Histogram) -> LinkWriter {
     let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-    tokio::spawn(run_writer(backend, writer, rx, batch_sizes));
+    tokio::spawn(run_writer(writer, rx, batch_sizes));
     tx
 }
 
@@ -68,7 +66,6 @@ pub(crate) enum Outcome {
 }
 
 async fn run_writer(
-    backend: Backend,
     writer: Writer,
     mut rx: mpsc::Receiver<InsertJob>,
     batch_sizes: metrics::Histogram,
@@ -86,7 +83,7 @@ async fn run_writer(
         batch_sizes.record(batch.len() as f64);
         let jobs: Vec<(&NewLink, i64, i64)> =
             batch.iter().map(|j| (&j.link, j.day, j.quota)).collect();
-        let results = match write_batch(backend, &writer, &jobs, &receipts::new_id()).await {
+        let results = match write_batch(&writer, &jobs, &receipts::new_id()).await {
             Outcome::Committed(results) => results,
             // One bad job must not fail the others: a batch that certainly did not commit is
             // retried one job per transaction.
@@ -94,7 +91,7 @@ async fn run_writer(
                 tracing::warn!(jobs = jobs.len(), error = %e, "link batch failed; retrying its jobs one by one");
                 let mut results = Vec::with_capacity(jobs.len());
                 for job in &jobs {
-                    results.push(write_one(backend, &writer, *job).await);
+                    results.push(write_one(&writer, *job).await);
                 }
                 results
             }
@@ -119,12 +116,8 @@ async fn run_writer(
 }
 
 /// One job in a batch of its own.
-async fn write_one(
-    backend: Backend,
-    writer: &Writer,
-    job: (&NewLink, i64, i64),
-) -> Result<Link, LinkError> {
-    match write_batch(backend, writer, &[job], &receipts::new_id()).await {
+async fn write_one(writer: &Writer, job: (&NewLink, i64, i64)) -> Result<Link, LinkError> {
+    match write_batch(writer, &[job], &receipts::new_id()).await {
         Outcome::Committed(mut one) => one.pop().unwrap_or_else(|| {
             Err(LinkError::GenerateFailed(
                 Error::Other("a batch of one gave no result".into()).into(),
@@ -214,7 +207,6 @@ pub(crate) fn settle(attempts: Vec<Attempt>) -> Outcome {
 /// Writes `jobs` (link, Shanghai day, daily quota) in one transaction under `receipt`, retrying
 /// up to [`BATCH_ATTEMPTS`] times without ever writing twice.
 pub(crate) async fn write_batch(
-    backend: Backend,
     writer: &Writer,
     jobs: &[(&NewLink, i64, i64)],
     receipt: &str,
@@ -225,7 +217,11 @@ pub(crate) async fn write_batch(
         if attempt > 0 {
             tokio::time::sleep(RETRY_PAUSE * 4u32.pow(attempt - 1)).await;
         }
-        let tried = attempt_batch(backend, writer, jobs, &codes, receipt, attempt > 0).await;
+        let retry = attempt > 0;
+        let tried = match writer.backend() {
+            Backend::Sqlite => sqlite::attempt_batch(writer, jobs, &codes, receipt).await,
+            Backend::Postgres => attempt_batch(writer, jobs, &codes, receipt, retry).await,
+        };
         if let Some(outcome) = settle.after(tried) {
             return outcome;
         }
@@ -246,8 +242,8 @@ fn fresh_codes(n: usize) -> Vec<LinkCode> {
     codes
 }
 
+/// One attempt on PostgreSQL (SQLite: [`sqlite::attempt_batch`]).
 async fn attempt_batch(
-    backend: Backend,
     writer: &Writer,
     jobs: &[(&NewLink, i64, i64)],
     codes: &[LinkCode],
@@ -263,7 +259,7 @@ async fn attempt_batch(
         Ok(tx) => tx,
         Err(e) => return failed(false, e),
     };
-    match receipts::insert(backend, &mut tx, receipt, retry).await {
+    match receipts::insert(Backend::Postgres, &mut tx, receipt, retry).await {
         Ok(true) => {}
         Ok(false) => {
             let _ = tx.rollback().await;
@@ -271,7 +267,7 @@ async fn attempt_batch(
         }
         Err(e) => return failed(false, e),
     }
-    let results = match decide_and_insert(backend, &mut tx, jobs, codes).await {
+    let results = match decide_and_insert(&mut tx, jobs, codes).await {
         Ok(results) => results,
         Err(e) => return failed(true, e),
     };
@@ -286,91 +282,138 @@ async fn attempt_batch(
     }
 }
 
+/// One (app, day) of a batch: the indices of its jobs, in batch order.
+struct Group<'a> {
+    appid: &'a str,
+    day: i64,
+    jobs: Vec<usize>,
+}
+
+/// The batch's jobs grouped by (app, day), in appid order: apps are locked in that order, so
+/// two instances' batches never deadlock.
+fn groups<'a>(jobs: &[(&'a NewLink, i64, i64)]) -> Vec<Group<'a>> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&j| (jobs[j].0.appid.as_str(), jobs[j].1));
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for j in order {
+        let (link, day, _) = jobs[j];
+        match groups.last_mut() {
+            Some(g) if g.appid == link.appid.as_str() && g.day == day => g.jobs.push(j),
+            _ => groups.push(Group {
+                appid: link.appid.as_str(),
+                day,
+                jobs: vec![j],
+            }),
+        }
+    }
+    groups
+}
+
+/// The answers of a batch as its groups are written (`None`: not yet decided).
+struct Answers(Vec<Option<Result<Link, LinkError>>>);
+
+impl Answers {
+    fn new(n: usize) -> Self {
+        Self((0..n).map(|_| None).collect())
+    }
+
+    /// Every job of `group` fails: its app does not exist.
+    fn app_gone(&mut self, group: &Group<'_>) {
+        for &j in &group.jobs {
+            let gone = Error::Conflict(format!("no app {}", group.appid)).into();
+            self.0[j] = Some(Err(LinkError::Storage(gone)));
+        }
+    }
+
+    /// Decides each job of `group` in order by the core quota rule against the day's count so
+    /// far (`used`): the accepted jobs, and the count after them; the others are refused here.
+    fn decide(
+        &mut self,
+        group: &Group<'_>,
+        jobs: &[(&NewLink, i64, i64)],
+        mut used: i64,
+    ) -> (Vec<usize>, i64) {
+        let mut accepted = Vec::with_capacity(group.jobs.len());
+        for &j in &group.jobs {
+            if within_daily_quota(used, jobs[j].2) {
+                accepted.push(j);
+                used += 1;
+            } else {
+                self.0[j] = Some(Err(LinkError::QuotaExceeded));
+            }
+        }
+        (accepted, used)
+    }
+
+    fn inserted(&mut self, accepted: &[usize], links: Vec<Link>) {
+        for (&j, link) in accepted.iter().zip(links) {
+            self.0[j] = Some(Ok(link));
+        }
+    }
+
+    fn finish(self) -> Results {
+        self.0
+            .into_iter()
+            .map(|r| r.unwrap_or(Err(LinkError::QuotaExceeded)))
+            .collect()
+    }
+}
+
+/// The upsert of an app's count for a day (`$1` appid, `$2` day, `$3` count).
+const WRITE_COUNT: &str = "INSERT INTO link_daily_counts (appid, day, used) VALUES ($1, $2, $3) ON CONFLICT (appid, day) DO UPDATE SET used = excluded.used";
+/// An app's count for a day (`$1` appid, `$2` day).
+const READ_COUNT: &str = "SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2";
+
 /// Reads the app's count for `day` (0 when no row).
 pub(crate) async fn used_on(
     conn: &mut sqlx::AnyConnection,
     appid: &str,
     day: i64,
 ) -> Result<i64, Error> {
-    let used: Option<i64> =
-        sqlx::query_scalar("SELECT used FROM link_daily_counts WHERE appid = $1 AND day = $2")
-            .bind(appid)
-            .bind(day)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let used: Option<i64> = sqlx::query_scalar(READ_COUNT)
+        .bind(appid)
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(used.unwrap_or(0))
 }
 
-/// The batch's work inside its transaction: apps locked in appid order (no deadlock between
-/// instances), per (app, day) the counter read once, each job decided by the core quota rule,
-/// accepted links inserted under their pre-generated codes, the counter written.
+/// The batch's work inside its transaction (PostgreSQL): apps locked in appid order, per
+/// (app, day) the counter read once, each job decided by the core quota rule, accepted links
+/// inserted under their pre-generated codes, the counter written.
 async fn decide_and_insert(
-    backend: Backend,
     tx: &mut crate::WriteTx,
     jobs: &[(&NewLink, i64, i64)],
     codes: &[LinkCode],
 ) -> Result<Results, Error> {
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by(|&a, &b| {
-        (jobs[a].0.appid.as_str(), jobs[a].1).cmp(&(jobs[b].0.appid.as_str(), jobs[b].1))
-    });
-    let mut results: Vec<Option<Result<Link, LinkError>>> = jobs.iter().map(|_| None).collect();
+    let mut answers = Answers::new(jobs.len());
     let mut locked: Option<&str> = None;
-    let mut i = 0;
-    while i < order.len() {
-        let (head, day, _) = jobs[order[i]];
-        let appid = head.appid.as_str();
-        let group_end = order[i..]
-            .iter()
-            .position(|&j| jobs[j].0.appid.as_str() != appid || jobs[j].1 != day)
-            .map_or(order.len(), |n| i + n);
-        if locked != Some(appid) {
-            if !crate::lock_app_row(backend, tx, appid).await? {
-                for &j in &order[i..group_end] {
-                    let gone = Error::Conflict(format!("no app {appid}")).into();
-                    results[j] = Some(Err(LinkError::Storage(gone)));
-                }
-                i = group_end;
+    for group in groups(jobs) {
+        if locked != Some(group.appid) {
+            if !crate::lock_app_row(Backend::Postgres, tx, group.appid).await? {
+                answers.app_gone(&group);
                 continue;
             }
-            locked = Some(appid);
+            locked = Some(group.appid);
         }
         // Its own statement, after the lock: on PostgreSQL a statement that waited for the lock
         // still reads with the snapshot it started with, so a count read in the locking
         // statement itself could predate the other instance's commit (and the cap would leak).
-        let start = used_on(tx, appid, day).await?;
-        let mut used = start;
-        let mut accepted = Vec::new();
-        for &j in &order[i..group_end] {
-            // The core rule decides each job in order against the count so far.
-            if within_daily_quota(used, jobs[j].2) {
-                accepted.push(j);
-                used += 1;
-            } else {
-                results[j] = Some(Err(LinkError::QuotaExceeded));
-            }
-        }
+        let start = used_on(tx, group.appid, group.day).await?;
+        let (accepted, used) = answers.decide(&group, jobs, start);
         let rows: Vec<(&NewLink, LinkCode)> =
             accepted.iter().map(|&j| (jobs[j].0, codes[j])).collect();
-        for (&j, inserted) in accepted.iter().zip(insert_many(backend, tx, &rows).await?) {
-            results[j] = Some(Ok(inserted));
-        }
+        answers.inserted(&accepted, insert_many(tx, &rows).await?);
         if used != start {
-            sqlx::query(
-                "INSERT INTO link_daily_counts (appid, day, used) VALUES ($1, $2, $3) ON CONFLICT (appid, day) DO UPDATE SET used = excluded.used",
-            )
-            .bind(appid)
-            .bind(day)
-            .bind(used)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(WRITE_COUNT)
+                .bind(group.appid)
+                .bind(group.day)
+                .bind(used)
+                .execute(&mut **tx)
+                .await?;
         }
-        i = group_end;
     }
-    Ok(results
-        .into_iter()
-        .map(|r| r.unwrap_or(Err(LinkError::QuotaExceeded)))
-        .collect())
+    Ok(answers.finish())
 }
 
 fn stored(code: LinkCode, link: &NewLink) -> Link {
@@ -424,13 +467,12 @@ fn insert_sqls(placeholder: impl Fn(usize) -> String) -> Vec<String> {
 /// Inserts `rows` under their codes, many rows per statement; a row whose code clashed with
 /// another link (not returned by `RETURNING`) is inserted again on its own with fresh codes.
 async fn insert_many(
-    backend: Backend,
     tx: &mut crate::WriteTx,
     rows: &[(&NewLink, LinkCode)],
 ) -> Result<Vec<Link>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = insert_sql(backend, chunk.len());
+        let sql = insert_sql(Backend::Postgres, chunk.len());
         let mut query = sqlx::query_as::<_, (String,)>(sql);
         for (link, code) in chunk {
             query = query
@@ -461,13 +503,10 @@ async fn insert_many(
 
 /// Inserts `link` under a fresh code, retrying on a code clash.
 async fn insert_one(tx: &mut crate::WriteTx, link: &NewLink) -> Result<Link, Error> {
-    let sql = format!(
-        "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
-        super::LINK_COLUMNS
-    );
+    let sql = insert_one_sql();
     for _ in 0..CODE_ATTEMPTS {
         let code = LinkCode::generate();
-        let done = sqlx::query(&sql)
+        let done = sqlx::query(sql)
             .bind(code.as_str())
             .bind(link.appid.as_str())
             .bind(link.host.as_str())
@@ -482,4 +521,16 @@ async fn insert_one(tx: &mut crate::WriteTx, link: &NewLink) -> Result<Link, Err
         }
     }
     Err(Error::Conflict("no free link code after retries".into()))
+}
+
+/// The insert of one link (`$1`… in `LINK_COLUMNS` order), nothing on a code clash.
+fn insert_one_sql() -> &'static str {
+    use std::sync::LazyLock;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
+            super::LINK_COLUMNS
+        )
+    });
+    &SQL
 }

@@ -1,6 +1,6 @@
 //! City bindings: load the app's [`RegionState`] under the app lock, let core decide, apply.
 
-use crate::{Error, SqlStore};
+use crate::{Backend, Error, SqlStore};
 use async_trait::async_trait;
 use dyopen_core::app::AppId;
 use dyopen_core::app::PagePath;
@@ -12,6 +12,8 @@ use dyopen_core::region::{
 };
 use dyopen_core::store::RegionStore;
 use sqlx::AnyConnection;
+
+mod sqlite;
 
 /// A `region_bindings` row.
 #[derive(sqlx::FromRow)]
@@ -51,13 +53,25 @@ impl From<ChangeRow> for TargetChange {
     }
 }
 
+/// The app's bindings (`$1` appid), oldest first.
+const LOAD_BINDINGS: &str = "SELECT data_id, path, region_id, created_at, modified_at FROM region_bindings WHERE appid = $1 ORDER BY created_at, data_id";
+/// The last change of a target (`$1` appid, `$2` path).
+const LOAD_CHANGE: &str =
+    "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path = $2";
+/// `$1` appid, `$2` the history horizon.
+const PRUNE_CHANGES: &str = "DELETE FROM region_changes WHERE appid = $1 AND changed_at <= $2";
+const INSERT_BINDING: &str = "INSERT INTO region_bindings (data_id, appid, path, region_id, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $5)";
+const DELETE_BINDING: &str = "DELETE FROM region_bindings WHERE data_id = $1";
+const UPDATE_BINDING: &str =
+    "UPDATE region_bindings SET region_id = $2, modified_at = $3 WHERE data_id = $1";
+/// `$1` appid, `$2` path, `$3` when.
+const RECORD_CHANGE: &str = "INSERT INTO region_changes (appid, path, changed_at) VALUES ($1, $2, $3) ON CONFLICT (appid, path) DO UPDATE SET changed_at = excluded.changed_at";
+
 async fn load_bindings(conn: &mut AnyConnection, appid: &str) -> Result<Vec<Binding>, Error> {
-    let rows: Vec<BindingRow> = sqlx::query_as(
-        "SELECT data_id, path, region_id, created_at, modified_at FROM region_bindings WHERE appid = $1 ORDER BY created_at, data_id",
-    )
-    .bind(appid)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<BindingRow> = sqlx::query_as(LOAD_BINDINGS)
+        .bind(appid)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(Binding::from).collect())
 }
 
@@ -68,19 +82,17 @@ async fn load_change(
     appid: &str,
     path: &str,
 ) -> Result<Vec<TargetChange>, Error> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT path, changed_at FROM region_changes WHERE appid = $1 AND path = $2",
-    )
-    .bind(appid)
-    .bind(path)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<ChangeRow> = sqlx::query_as(LOAD_CHANGE)
+        .bind(appid)
+        .bind(path)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(TargetChange::from).collect())
 }
 
 /// Deletes the app's changes that no longer throttle anything (`region::history_horizon`).
 async fn prune_changes(conn: &mut AnyConnection, appid: &str, now: Timestamp) -> Result<(), Error> {
-    sqlx::query("DELETE FROM region_changes WHERE appid = $1 AND changed_at <= $2")
+    sqlx::query(PRUNE_CHANGES)
         .bind(appid)
         .bind(history_horizon(now).get())
         .execute(&mut *conn)
@@ -88,10 +100,63 @@ async fn prune_changes(conn: &mut AnyConnection, appid: &str, now: Timestamp) ->
     Ok(())
 }
 
+/// The statement an [`Effect`] comes to (besides a change recorded for its target).
+enum Write {
+    Insert,
+    Delete { data_id: i64 },
+    Update { data_id: i64 },
+}
+
+/// What applying `effect` to `state` at `now` writes, the binding it answers with, and the
+/// target whose change it records (delete and modify).
+fn plan(
+    state: &RegionState,
+    effect: Effect,
+    now: Timestamp,
+) -> Result<(Write, Binding, Option<String>), Error> {
+    let t = now.unix_secs();
+    let existing = |data_id: i64| {
+        state
+            .bindings
+            .iter()
+            .find(|b| b.data_id == data_id)
+            .cloned()
+            .ok_or_else(|| Error::Other("binding vanished".into()))
+    };
+    Ok(match effect {
+        Effect::Insert { path, region_id } => {
+            let b = Binding {
+                data_id: new_id(now),
+                path,
+                region_id,
+                created_at: t,
+                modified_at: t,
+            };
+            (Write::Insert, b, None)
+        }
+        Effect::Delete { data_id, path } => {
+            let mut b = existing(data_id)?;
+            b.modified_at = t;
+            (Write::Delete { data_id }, b, Some(path))
+        }
+        Effect::Update {
+            data_id,
+            path,
+            region_id,
+        } => {
+            let mut b = existing(data_id)?;
+            b.region_id = region_id;
+            b.modified_at = t;
+            (Write::Update { data_id }, b, Some(path))
+        }
+    })
+}
+
 impl SqlStore {
     /// Runs `decide` against the app's state under its lock and applies the effect. The state
     /// holds the bindings and, for a delete/modify naming `throttled` (the request's path), the
-    /// last change of its target only; expired history is pruned first.
+    /// last change of its target only; expired history is pruned first. On SQLite the whole
+    /// transaction runs on the writer's synchronous connection ([`sqlite`], decision 0018).
     async fn region_write(
         &self,
         appid: &AppId,
@@ -99,103 +164,54 @@ impl SqlStore {
         throttled: Option<Option<&PagePath>>,
         decide: impl FnOnce(&RegionState) -> Result<Effect, CityError> + Send,
     ) -> Result<Binding, CityError> {
+        if self.backend == Backend::Sqlite {
+            return self
+                .writer
+                .sqlite_tx(|tx| sqlite::region_write(tx, appid.as_str(), now, throttled, decide))
+                .await;
+        }
         let mut tx = self.begin().await?;
-        if !self.lock_app(&mut tx, appid.as_str()).await? {
+        let app = appid.as_str();
+        if !self.lock_app(&mut tx, app).await? {
             return Err(Error::Conflict(format!("no app {appid}")).into());
         }
-        prune_changes(&mut tx, appid.as_str(), now).await?;
+        prune_changes(&mut tx, app, now).await?;
         let mut state = RegionState {
-            bindings: load_bindings(&mut tx, appid.as_str()).await?,
+            bindings: load_bindings(&mut tx, app).await?,
             changes: Vec::new(),
         };
         if let Some(path) = throttled {
             let target = state.target_of(path);
-            state.changes = load_change(&mut tx, appid.as_str(), &target).await?;
+            state.changes = load_change(&mut tx, app, &target).await?;
         }
         let effect = decide(&state)?;
-        let (t, app) = (now.unix_secs(), appid.as_str());
-        let binding = match effect {
-            Effect::Insert { path, region_id } => {
-                let b = Binding {
-                    data_id: new_id(now),
-                    path,
-                    region_id,
-                    created_at: t,
-                    modified_at: t,
-                };
-                sqlx::query(
-                    "INSERT INTO region_bindings (data_id, appid, path, region_id, created_at, modified_at) VALUES ($1, $2, $3, $4, $5, $5)",
-                )
-                .bind(b.data_id)
+        let (write, binding, changed) = plan(&state, effect, now)?;
+        let query = match write {
+            Write::Insert => sqlx::query(INSERT_BINDING)
+                .bind(binding.data_id)
                 .bind(app)
-                .bind(&b.path)
-                .bind(&b.region_id)
-                .bind(t.get())
+                .bind(&binding.path)
+                .bind(&binding.region_id)
+                .bind(binding.created_at.get()),
+            Write::Delete { data_id } => sqlx::query(DELETE_BINDING).bind(data_id),
+            Write::Update { data_id } => sqlx::query(UPDATE_BINDING)
+                .bind(data_id)
+                .bind(&binding.region_id)
+                .bind(binding.modified_at.get()),
+        };
+        query.execute(&mut *tx).await.map_err(Error::from)?;
+        if let Some(path) = changed {
+            sqlx::query(RECORD_CHANGE)
+                .bind(app)
+                .bind(path)
+                .bind(binding.modified_at.get())
                 .execute(&mut *tx)
                 .await
                 .map_err(Error::from)?;
-                b
-            }
-            Effect::Delete { data_id, path } => {
-                let mut b = state
-                    .bindings
-                    .iter()
-                    .find(|b| b.data_id == data_id)
-                    .cloned()
-                    .ok_or_else(|| Error::Other("binding vanished".into()))?;
-                sqlx::query("DELETE FROM region_bindings WHERE data_id = $1")
-                    .bind(data_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Error::from)?;
-                record_change(&mut tx, app, &path, t).await?;
-                b.modified_at = t;
-                b
-            }
-            Effect::Update {
-                data_id,
-                path,
-                region_id,
-            } => {
-                let mut b = state
-                    .bindings
-                    .iter()
-                    .find(|b| b.data_id == data_id)
-                    .cloned()
-                    .ok_or_else(|| Error::Other("binding vanished".into()))?;
-                sqlx::query("UPDATE region_bindings SET region_id = $2, modified_at = $3 WHERE data_id = $1")
-                    .bind(data_id)
-                    .bind(&region_id)
-                    .bind(t.get())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Error::from)?;
-                record_change(&mut tx, app, &path, t).await?;
-                b.region_id = region_id;
-                b.modified_at = t;
-                b
-            }
-        };
+        }
         tx.commit().await.map_err(Error::from)?;
         Ok(binding)
     }
-}
-
-async fn record_change(
-    tx: &mut crate::WriteTx,
-    appid: &str,
-    path: &str,
-    t: UnixSecs,
-) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO region_changes (appid, path, changed_at) VALUES ($1, $2, $3) ON CONFLICT (appid, path) DO UPDATE SET changed_at = excluded.changed_at",
-    )
-    .bind(appid)
-    .bind(path)
-    .bind(t.get())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 #[async_trait]
