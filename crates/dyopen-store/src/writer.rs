@@ -37,6 +37,9 @@ pub(crate) struct Held {
     sync: Option<rusqlite::Connection>,
 }
 
+/// Prepared statements the synchronous connection keeps.
+const STATEMENT_CACHE: usize = 256;
+
 /// How SQLite's synchronous writer connection is opened: the database file and the writer's
 /// pragmas (the same as sqlx's writer connection gets).
 #[derive(Debug, Clone)]
@@ -61,7 +64,9 @@ impl SyncOpener {
                     e => Err(e),
                 })?;
         }
-        conn.set_prepared_statement_cache_capacity(64);
+        // Every shape the hot paths prepare stays cached: the link batch's inserts (one per row
+        // count up to 64), the talents statements (one per id count up to 10) and the rest.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
 }
