@@ -142,6 +142,20 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// The store's SQLite connections (the writers, the readers, the checkpointer) must all open
+/// one database, which only a file gives: sqlx names a new in-memory database for each
+/// connection of an `Any` pool.
+fn refuse_in_memory(url: &str) -> Result<(), Error> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (db, params) = rest.split_once('?').unwrap_or((rest, ""));
+    if db == ":memory:" || db.is_empty() || params.split('&').any(|p| p == "mode=memory") {
+        return Err(Error::Other(
+            "in-memory SQLite is not supported: give a database file (a temporary one for throwaway runs)".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl SqlStore {
     /// Connects and runs the migrations.
     pub async fn connect(opts: &StoreOptions) -> Result<Self, StoreError> {
@@ -154,6 +168,7 @@ impl SqlStore {
         let store = match backend {
             Backend::Sqlite => {
                 use sqlite::Role;
+                refuse_in_memory(&opts.url)?;
                 let url = sqlite_url(&opts.url);
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite::pool(opts, options.clone(), Role::Writer, 1).await?;
@@ -345,3 +360,34 @@ pub(crate) async fn lock_app_row(
 pub mod testing;
 
 pub use read_cache::READ_CACHE_TTL;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn in_memory_sqlite_is_refused_with_a_clear_error() {
+        for url in [
+            "sqlite::memory:",
+            "sqlite://:memory:",
+            "sqlite://",
+            "sqlite://x.db?mode=memory",
+        ] {
+            let e = SqlStore::connect(&StoreOptions::new(url))
+                .await
+                .expect_err(url);
+            assert!(
+                e.to_string().contains("in-memory SQLite is not supported"),
+                "{url}: {e}"
+            );
+        }
+        // A file is fine, whichever way it is spelt.
+        for url in [
+            "sqlite:a.db",
+            "sqlite://a.db?mode=rwc",
+            "sqlite:///abs/a.db",
+        ] {
+            assert!(refuse_in_memory(url).is_ok(), "{url}");
+        }
+    }
+}

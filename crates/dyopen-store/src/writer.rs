@@ -14,7 +14,9 @@
 //! [`Writer::sqlite_tx`] runs a whole transaction on it in one go, on the calling thread, instead
 //! of one round trip to sqlx's worker thread per statement — for the hot, short write paths
 //! (docs/decisions/0018-sqlite-hot-writes-on-a-synchronous-connection.md). The lock serialises
-//! both connections, so they never wait on each other inside SQLite.
+//! both connections; before the synchronous one begins, whatever sqlx's worker thread may still
+//! run for a cut user (a transaction: rolled back; a single statement: waited for by a ping) is
+//! over, so it does not wait for sqlx's connection inside SQLite.
 
 use crate::{Backend, Error};
 use sqlx::pool::PoolConnection;
@@ -32,6 +34,9 @@ pub(crate) struct Held {
     open: bool,
     /// It failed as a connection (I/O, its worker): replace it before the next use.
     broken: bool,
+    /// Handed out for autocommit statements ([`Writer::conn`]) since the synchronous connection
+    /// last ran: one of them may have been cut while sqlx's worker thread still runs it.
+    statements: bool,
     /// The synchronous connection ([`Writer::sqlite_tx`]), opened on first use; dropped (and
     /// opened again by the next user) when a `BEGIN` or `COMMIT` on it fails.
     sync: Option<rusqlite::Connection>,
@@ -155,6 +160,7 @@ impl Writer {
                 conn: self.pool.acquire().await?,
                 open: false,
                 broken: false,
+                statements: false,
                 sync: None,
             });
         }
@@ -200,7 +206,11 @@ impl Writer {
     /// The writer connection for one autocommit statement.
     pub(crate) async fn conn(&self) -> Result<WriteConn, Error> {
         match &self.held {
-            Some(held) => Ok(WriteConn::Sqlite(self.lock(held).await?)),
+            Some(held) => {
+                let mut guard = self.lock(held).await?;
+                guard.statements = true;
+                Ok(WriteConn::Sqlite(guard))
+            }
             None => Ok(WriteConn::Postgres(self.pool.acquire().await?)),
         }
     }
@@ -239,6 +249,15 @@ impl Writer {
             Ok(guard) => guard,
             Err(e) => return SyncRun::NotBegun(e),
         };
+        if guard.statements {
+            // A statement cut after it was sent still runs on sqlx's worker thread and may hold
+            // the write lock: the ping is answered after it (the worker runs commands in order).
+            if let Err(e) = sqlx::Connection::ping(&mut *guard.conn).await {
+                guard.broken = is_broken(&e);
+                return SyncRun::NotBegun(e.into());
+            }
+            guard.statements = false;
+        }
         if guard.sync.is_none() {
             match opener.open() {
                 Ok(conn) => guard.sync = Some(conn),
@@ -251,8 +270,10 @@ impl Writer {
             ));
         };
         let ran = run_sync(conn, work);
-        if matches!(ran, SyncRun::NotBegun(_) | SyncRun::CommitFailed(..)) {
-            // Not reused: the next user opens another.
+        // Not reused after a failed BEGIN or COMMIT, or a rollback that failed (the transaction
+        // would hold the write lock against sqlx's connection): the next user opens another.
+        if matches!(ran, SyncRun::NotBegun(_) | SyncRun::CommitFailed(..)) || !conn.is_autocommit()
+        {
             guard.sync = None;
         }
         ran
@@ -296,10 +317,6 @@ fn run_sync<R, E>(
     conn: &mut rusqlite::Connection,
     work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
 ) -> SyncRun<R, E> {
-    if !conn.is_autocommit() {
-        // A rollback on drop that failed: end that transaction first.
-        let _ = conn.execute_batch("ROLLBACK");
-    }
     let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => return SyncRun::NotBegun(e.into()),
