@@ -8,17 +8,21 @@
 //! knows an earlier attempt committed, and answers with that attempt's links; only a batch that
 //! certainly did not commit is split into single inserts. See
 //! `docs/decisions/0007-bounds-write-receipts.md`.
+//!
+//! An attempt runs statement by statement through sqlx on PostgreSQL, and whole on SQLite's
+//! synchronous writer connection ([`sqlite`], decision 0018); both take their decisions from
+//! [`groups`] and [`Answers`].
 
 use super::receipts;
 use crate::writer::Writer;
-
-mod sqlite;
 use crate::{Backend, Error};
 use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
 use dyopen_core::StoreError;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
+
+mod sqlite;
 
 /// Most inserts in one transaction.
 const MAX_BATCH: usize = 512;
