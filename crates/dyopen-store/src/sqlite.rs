@@ -147,19 +147,20 @@ async fn run(pool: AnyPool, mut stopped: mpsc::Receiver<()>) {
     }
 }
 
+/// A SQLite store on a fresh file in a temporary directory (kept while the `TempDir` lives).
+#[cfg(test)]
+pub(crate) async fn temp_store() -> (crate::SqlStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = crate::SqlStore::connect(&StoreOptions::new(url))
+        .await
+        .expect("sqlite");
+    (store, dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SqlStore;
-
-    async fn store() -> (SqlStore, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = SqlStore::connect(&StoreOptions::new(url))
-            .await
-            .expect("sqlite");
-        (store, dir)
-    }
 
     async fn pragma(conn: &mut sqlx::AnyConnection, name: &str) -> i64 {
         let (value,): (i64,) = sqlx::query_as(&format!("PRAGMA {name}"))
@@ -171,7 +172,7 @@ mod tests {
 
     #[tokio::test]
     async fn each_role_gets_its_settings() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         // 2 = MEMORY, on readers and the writer alike.
         let mut reader = store.read.acquire().await.expect("reader");
         let mut writer = store.writer.conn().await.expect("writer");
@@ -191,7 +192,7 @@ mod tests {
     /// threshold: the background checkpoint copied them.
     #[tokio::test]
     async fn the_background_checkpoint_copies_commits_into_the_database_file() {
-        let (store, dir) = store().await;
+        let (store, dir) = temp_store().await;
         let file = dir.path().join("t.db");
         sqlx::query("CREATE TABLE scratch (n BIGINT NOT NULL, pad TEXT NOT NULL)")
             .execute(&mut *store.writer.conn().await.expect("writer"))

@@ -22,9 +22,11 @@ use crate::{Backend, Error};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::ops::{Deref, DerefMut};
-use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+
+mod sync;
+pub(crate) use sync::{SyncOpener, SyncRun};
 
 /// SQLite's writer connection while it is held.
 #[derive(Debug)]
@@ -40,40 +42,6 @@ pub(crate) struct Held {
     /// The synchronous connection ([`Writer::sqlite_tx`]), opened on first use; dropped (and
     /// opened again by the next user) when a `BEGIN` or `COMMIT` on it fails.
     sync: Option<rusqlite::Connection>,
-}
-
-/// Prepared statements the synchronous connection keeps.
-const STATEMENT_CACHE: usize = 256;
-
-/// How SQLite's synchronous writer connection is opened: the database file and the writer's
-/// pragmas (the same as sqlx's writer connection gets).
-#[derive(Debug, Clone)]
-pub(crate) struct SyncOpener {
-    pub(crate) path: PathBuf,
-    pub(crate) pragmas: Arc<Vec<String>>,
-}
-
-impl SyncOpener {
-    fn open(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
-        use rusqlite::OpenFlags;
-        // The file exists (the migrations ran on sqlx's writer before any write).
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        for pragma in self.pragmas.iter() {
-            // Some pragmas answer with a row (`journal_mode`), which `execute` refuses.
-            conn.query_row(pragma, [], |_| Ok(()))
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(()),
-                    e => Err(e),
-                })?;
-        }
-        // Every shape the hot paths prepare stays cached: the link batch's inserts (one per row
-        // count up to 64), the talents statements (one per id count up to 10) and the rest.
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(conn)
-    }
 }
 
 /// Where write transactions begin.
@@ -215,70 +183,6 @@ impl Writer {
         }
     }
 
-    /// Runs `work` as one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back if
-    /// `work` fails) on the synchronous writer connection, on the calling thread, under the
-    /// writer lock: no hand-off to another thread inside the transaction. For short
-    /// transactions only — the calling runtime worker is busy until it commits. SQLite only.
-    pub(crate) async fn sqlite_tx<R, E>(
-        &self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
-    ) -> Result<R, E>
-    where
-        E: From<Error>,
-    {
-        match self.sqlite_run(work).await {
-            SyncRun::Committed(result) => Ok(result),
-            SyncRun::Failed(e) => Err(e),
-            SyncRun::NotBegun(e) | SyncRun::CommitFailed(_, e) => Err(e.into()),
-        }
-    }
-
-    /// [`Writer::sqlite_tx`], telling a failed `COMMIT` (whose outcome a caller may need to
-    /// find out) from the rest.
-    pub(crate) async fn sqlite_run<R, E>(
-        &self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
-    ) -> SyncRun<R, E> {
-        let (Some(held), Some(opener)) = (&self.held, &self.sync) else {
-            return SyncRun::NotBegun(Error::Other(
-                "a synchronous transaction needs SQLite".into(),
-            ));
-        };
-        // Rolls back a cut sqlx transaction first: it would hold SQLite's write lock.
-        let mut guard = match self.lock(held).await {
-            Ok(guard) => guard,
-            Err(e) => return SyncRun::NotBegun(e),
-        };
-        if guard.statements {
-            // A statement cut after it was sent still runs on sqlx's worker thread and may hold
-            // the write lock: the ping is answered after it (the worker runs commands in order).
-            if let Err(e) = sqlx::Connection::ping(&mut *guard.conn).await {
-                guard.broken = is_broken(&e);
-                return SyncRun::NotBegun(e.into());
-            }
-            guard.statements = false;
-        }
-        if guard.sync.is_none() {
-            match opener.open() {
-                Ok(conn) => guard.sync = Some(conn),
-                Err(e) => return SyncRun::NotBegun(e.into()),
-            }
-        }
-        let Some(conn) = guard.sync.as_mut() else {
-            return SyncRun::NotBegun(Error::Other(
-                "the synchronous writer connection vanished".into(),
-            ));
-        };
-        let ran = run_sync(conn, work);
-        // Not reused after a failed BEGIN or COMMIT, or a rollback that failed (the transaction
-        // would hold the write lock against sqlx's connection): the next user opens another.
-        if matches!(ran, SyncRun::NotBegun(_) | SyncRun::CommitFailed(..)) || !conn.is_autocommit()
-        {
-            guard.sync = None;
-        }
-        ran
-    }
-
     /// Whether the writer is free right now (SQLite: its lock; PostgreSQL: idle connections).
     pub(crate) fn idle(&self) -> usize {
         match &self.held {
@@ -296,38 +200,6 @@ impl Writer {
             }
         }
         self.pool.close().await;
-    }
-}
-
-/// How a transaction on the synchronous connection ended ([`Writer::sqlite_run`]).
-#[derive(Debug)]
-pub(crate) enum SyncRun<R, E> {
-    /// Committed.
-    Committed(R),
-    /// `work` failed; rolled back.
-    Failed(E),
-    /// Never began: the lock, the connection or `BEGIN` failed.
-    NotBegun(Error),
-    /// `work` succeeded but `COMMIT` failed (SQLite rolls back what it can; a caller that must
-    /// know for sure finds out in another transaction).
-    CommitFailed(R, Error),
-}
-
-fn run_sync<R, E>(
-    conn: &mut rusqlite::Connection,
-    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
-) -> SyncRun<R, E> {
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => return SyncRun::NotBegun(e.into()),
-    };
-    match work(&tx) {
-        // Dropping `tx` rolls back.
-        Err(e) => SyncRun::Failed(e),
-        Ok(result) => match tx.commit() {
-            Ok(()) => SyncRun::Committed(result),
-            Err(e) => SyncRun::CommitFailed(result, e.into()),
-        },
     }
 }
 
@@ -412,94 +284,4 @@ impl DerefMut for WriteConn {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::{Error, SqlStore, StoreOptions};
-    use dyopen_core::StoreError;
-
-    async fn store() -> (SqlStore, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = SqlStore::connect(&StoreOptions::new(url))
-            .await
-            .expect("sqlite");
-        sqlx::query("CREATE TABLE scratch (n BIGINT PRIMARY KEY)")
-            .execute(&mut *store.writer.conn().await.expect("writer"))
-            .await
-            .expect("create");
-        (store, dir)
-    }
-
-    async fn rows(store: &SqlStore) -> Vec<i64> {
-        sqlx::query_scalar("SELECT n FROM scratch ORDER BY n")
-            .fetch_all(&store.read)
-            .await
-            .expect("read")
-    }
-
-    fn insert(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<(), Error> {
-        tx.execute("INSERT INTO scratch (n) VALUES (?1)", [n])?;
-        Ok(())
-    }
-
-    #[tokio::test]
-    async fn a_synchronous_transaction_commits_or_rolls_back_whole() {
-        let (store, _dir) = store().await;
-        store
-            .writer
-            .sqlite_tx(|tx| insert(tx, 1).and_then(|()| insert(tx, 2)))
-            .await
-            .expect("commits");
-        let failed: Result<(), Error> = store
-            .writer
-            .sqlite_tx(|tx| {
-                insert(tx, 3)?;
-                Err(Error::Other("the rule said no".into()))
-            })
-            .await;
-        assert!(failed.is_err());
-        assert_eq!(rows(&store).await, [1, 2], "the failed one left nothing");
-        store.close().await;
-    }
-
-    /// A sqlx transaction cut short holds SQLite's write lock until someone rolls it back: the
-    /// synchronous connection's `BEGIN IMMEDIATE` would wait out the busy timeout behind it.
-    #[tokio::test]
-    async fn a_cut_sqlx_transaction_is_rolled_back_before_a_synchronous_one() {
-        let (store, _dir) = store().await;
-        let mut cut = store.writer.begin().await.expect("begin");
-        sqlx::query("INSERT INTO scratch (n) VALUES (7)")
-            .execute(&mut *cut)
-            .await
-            .expect("insert");
-        drop(cut);
-        // Without the rollback: SQLITE_BUSY after the busy timeout.
-        store
-            .writer
-            .sqlite_tx(|tx| insert(tx, 8))
-            .await
-            .expect("commits");
-        assert_eq!(rows(&store).await, [8]);
-        store.close().await;
-    }
-
-    #[tokio::test]
-    async fn a_constraint_violation_is_a_conflict() {
-        let (store, _dir) = store().await;
-        store
-            .writer
-            .sqlite_tx(|tx| insert(tx, 1))
-            .await
-            .expect("commits");
-        let again: Result<(), Error> = store.writer.sqlite_tx(|tx| insert(tx, 1)).await;
-        let e = StoreError::from(again.expect_err("duplicate key"));
-        assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
-        // The connection is still good.
-        store
-            .writer
-            .sqlite_tx(|tx| insert(tx, 2))
-            .await
-            .expect("commits");
-        assert_eq!(rows(&store).await, [1, 2]);
-        store.close().await;
-    }
-}
+mod tests;
