@@ -11,18 +11,21 @@
 //!
 //! An attempt runs statement by statement through sqlx on PostgreSQL, and whole on SQLite's
 //! synchronous writer connection ([`sqlite`], decision 0018); both take their decisions from
-//! [`groups`] and [`Answers`].
+//! [`batch`].
 
 use super::receipts;
 use crate::writer::Writer;
 use crate::{Backend, Error};
-use dyopen_core::link::{within_daily_quota, Link, LinkCode, LinkError, NewLink};
+use dyopen_core::link::{Link, LinkCode, LinkError, NewLink};
 use dyopen_core::StoreError;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+mod batch;
 mod sqlite;
+
+use batch::{groups, stored, Answers};
 
 /// Most inserts in one transaction.
 const MAX_BATCH: usize = 512;
@@ -286,83 +289,6 @@ async fn attempt_batch(
     }
 }
 
-/// One (app, day) of a batch: the indices of its jobs, in batch order.
-struct Group<'a> {
-    appid: &'a str,
-    day: i64,
-    jobs: Vec<usize>,
-}
-
-/// The batch's jobs grouped by (app, day), in appid order: apps are locked in that order, so
-/// two instances' batches never deadlock.
-fn groups<'a>(jobs: &[(&'a NewLink, i64, i64)]) -> Vec<Group<'a>> {
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&j| (jobs[j].0.appid.as_str(), jobs[j].1));
-    let mut groups: Vec<Group<'a>> = Vec::new();
-    for j in order {
-        let (link, day, _) = jobs[j];
-        match groups.last_mut() {
-            Some(g) if g.appid == link.appid.as_str() && g.day == day => g.jobs.push(j),
-            _ => groups.push(Group {
-                appid: link.appid.as_str(),
-                day,
-                jobs: vec![j],
-            }),
-        }
-    }
-    groups
-}
-
-/// The answers of a batch as its groups are written (`None`: not yet decided).
-struct Answers(Vec<Option<Result<Link, LinkError>>>);
-
-impl Answers {
-    fn new(n: usize) -> Self {
-        Self((0..n).map(|_| None).collect())
-    }
-
-    /// Every job of `group` fails: its app does not exist.
-    fn app_gone(&mut self, group: &Group<'_>) {
-        for &j in &group.jobs {
-            let gone = Error::Conflict(format!("no app {}", group.appid)).into();
-            self.0[j] = Some(Err(LinkError::Storage(gone)));
-        }
-    }
-
-    /// Decides each job of `group` in order by the core quota rule against the day's count so
-    /// far (`used`): the accepted jobs, and the count after them; the others are refused here.
-    fn decide(
-        &mut self,
-        group: &Group<'_>,
-        jobs: &[(&NewLink, i64, i64)],
-        mut used: i64,
-    ) -> (Vec<usize>, i64) {
-        let mut accepted = Vec::with_capacity(group.jobs.len());
-        for &j in &group.jobs {
-            if within_daily_quota(used, jobs[j].2) {
-                accepted.push(j);
-                used += 1;
-            } else {
-                self.0[j] = Some(Err(LinkError::QuotaExceeded));
-            }
-        }
-        (accepted, used)
-    }
-
-    fn inserted(&mut self, accepted: &[usize], links: Vec<Link>) {
-        for (&j, link) in accepted.iter().zip(links) {
-            self.0[j] = Some(Ok(link));
-        }
-    }
-
-    fn finish(self) -> Results {
-        self.0
-            .into_iter()
-            .map(|r| r.unwrap_or(Err(LinkError::QuotaExceeded)))
-            .collect()
-    }
-}
-
 /// The upsert of an app's count for a day (`$1` appid, `$2` day, `$3` count).
 const WRITE_COUNT: &str = "INSERT INTO link_daily_counts (appid, day, used) VALUES ($1, $2, $3) ON CONFLICT (appid, day) DO UPDATE SET used = excluded.used";
 /// An app's count for a day (`$1` appid, `$2` day).
@@ -418,19 +344,6 @@ async fn decide_and_insert(
         }
     }
     Ok(answers.finish())
-}
-
-fn stored(code: LinkCode, link: &NewLink) -> Link {
-    Link {
-        code,
-        appid: link.appid.clone(),
-        host: link.host,
-        path: link.path.clone(),
-        query: link.query.clone(),
-        created_at: link.created_at,
-        expires_at: link.expires_at,
-        visits: 0,
-    }
 }
 
 /// The multi-row insert of `rows` links (1 ..= [`ROWS_PER_INSERT`]), built once per shape. SQLite

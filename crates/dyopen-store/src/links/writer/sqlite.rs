@@ -1,12 +1,13 @@
 //! A link batch's attempt on SQLite's synchronous writer connection
 //! ([`crate::writer::Writer::sqlite_run`]): receipt, apps, counts and inserts in one go, with
 //! no hand-off to sqlx's worker thread per statement. The same SQL and the same decisions
-//! ([`super::Answers`]) as the PostgreSQL path; SQLite's single writer serialises, so apps are
+//! ([`super::batch`]) as the PostgreSQL path; SQLite's single writer serialises, so apps are
 //! read without a lock clause and a retry never waits for an earlier attempt.
 
+use super::batch::{groups, stored, Answers};
 use super::{
-    groups, insert_one_sql, insert_sql, receipts, stored, Answers, Attempt, Results, CODE_ATTEMPTS,
-    READ_COUNT, ROWS_PER_INSERT, WRITE_COUNT,
+    insert_one_sql, insert_sql, receipts, Attempt, Results, CODE_ATTEMPTS, READ_COUNT,
+    ROWS_PER_INSERT, WRITE_COUNT,
 };
 use crate::sqlite::{app_exists, numbered};
 use crate::writer::{SyncRun, Writer};
