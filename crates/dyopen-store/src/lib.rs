@@ -142,18 +142,18 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-/// The store's SQLite connections (the writers, the readers, the checkpointer) must all open
-/// one database, which only a file gives: sqlx names a new in-memory database for each
-/// connection of an `Any` pool.
-fn refuse_in_memory(url: &str) -> Result<(), Error> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (db, params) = rest.split_once('?').unwrap_or((rest, ""));
-    if db == ":memory:" || db.is_empty() || params.split('&').any(|p| p == "mode=memory") {
-        return Err(Error::Other(
-            "in-memory SQLite is not supported: give a database file (a temporary one for throwaway runs)".into(),
-        ));
-    }
-    Ok(())
+/// The database file of a `sqlite:` URL; `None` for an in-memory database (`:memory:`, an empty
+/// path, `mode=memory`), which this store refuses: its SQLite connections (the writers, the
+/// readers, the checkpointer) must all open one database, and sqlx names a new in-memory
+/// database for each connection of an `Any` pool.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory =
+        path.is_empty() || path == ":memory:" || params.split('&').any(|p| p == "mode=memory");
+    (!in_memory).then(|| std::path::PathBuf::from(path))
 }
 
 impl SqlStore {
@@ -168,7 +168,11 @@ impl SqlStore {
         let store = match backend {
             Backend::Sqlite => {
                 use sqlite::Role;
-                refuse_in_memory(&opts.url)?;
+                if sqlite_file(&opts.url).is_none() {
+                    return Err(Error::Other(
+                        "in-memory SQLite is not supported: give a database file (a temporary one for throwaway runs)".into(),
+                    ));
+                }
                 let url = sqlite_url(&opts.url);
                 let options = AnyConnectOptions::from_str(&url)?;
                 let write = sqlite::pool(opts, options.clone(), Role::Writer, 1).await?;
@@ -387,7 +391,7 @@ mod tests {
             "sqlite://a.db?mode=rwc",
             "sqlite:///abs/a.db",
         ] {
-            assert!(refuse_in_memory(url).is_ok(), "{url}");
+            assert!(sqlite_file(url).is_some(), "{url}");
         }
     }
 }

@@ -108,14 +108,8 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// The SQLite file of a `sqlite://` URL.
-pub(crate) fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
-}
+/// The SQLite file of a `sqlite://` URL (none for an in-memory database, which the store refuses).
+pub(crate) use dyopen_store::sqlite_file;
 
 /// Where the admin token of a SQLite database file is kept: `FILE.admin-token` beside it.
 pub(crate) fn admin_token_file(db: &std::path::Path) -> PathBuf {
