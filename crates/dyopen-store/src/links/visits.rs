@@ -7,8 +7,9 @@
 //! all in one transaction. A link's total is its folded history (`links.visits`) plus its kept
 //! buckets (the `visits` of [`super::LINK_SELECT`], decision 0016), so settling never writes
 //! the links table: buckets older than core's `VISIT_DAYS_KEPT` ([`buckets_kept_from`]) are
-//! added to `links.visits` as they are pruned, in the same transaction. A flush is idempotent per flush id (its write
-//! receipt, [`super::receipts`]), settling by construction, so neither counts twice.
+//! added to `links.visits` as they are pruned, in the same transaction. A flush is idempotent
+//! per flush id (its write receipt, [`super::receipts`]), settling by construction, so neither
+//! counts twice.
 
 use super::receipts;
 use crate::{Backend, Error, SqlStore};
