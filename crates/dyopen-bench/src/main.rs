@@ -72,6 +72,11 @@ pub struct Settings {
     /// (`perf record -e cpu-clock -g`; read with `perf report -i DIR/ROW.data`).
     #[arg(long, env = "BENCH_PERF")]
     pub perf: Option<PathBuf>,
+    /// Compare two dyopen builds: this dyopen binary serves in the baseline's place, on its own
+    /// copy of the seeded database (warmed like dyopen for the redirect row), so every ratio is
+    /// dyopen over this build.
+    #[arg(long, env = "BENCH_VERSUS")]
+    pub versus: Option<PathBuf>,
     /// Where the JSON report goes.
     #[arg(long, env = "BENCH_REPORT", default_value = "target/bench/report.json")]
     pub report: PathBuf,

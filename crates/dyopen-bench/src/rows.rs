@@ -146,11 +146,12 @@ fn alternate(
             let d = run(true, round)?;
             (run(false, round)?, d)
         };
-        // The baseline answers every request the same way: all of them count.
-        let ratio = d.success_rate() / b.rps.max(1.0);
+        // The bare baseline answers every request the same way (all of them count); a
+        // `--versus` build is counted like dyopen.
+        let ratio = d.success_rate() / b.success_rate().max(1.0);
         eprintln!(
             "  {name} round {round}: baseline {:>9.0}/s  dyopen {:>9.0}/s  ratio {ratio:.2}",
-            b.rps,
+            b.success_rate(),
             d.success_rate()
         );
         baseline.push(b);
@@ -198,9 +199,28 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
         .args(["--database-url", &db])
         .env("DYOPEN_LOG", "warn,dyopen::serve=info");
     let dyopen = Server::spawn(cmd, "dyopen")?;
-    let mut cmd = Command::new(std::env::current_exe()?);
-    cmd.arg("bare");
-    let bare = Server::spawn(cmd, "the baseline server")?;
+    let bare = match &s.versus {
+        None => {
+            let mut cmd = Command::new(std::env::current_exe()?);
+            cmd.arg("bare");
+            Server::spawn(cmd, "the baseline server")?
+        }
+        Some(versus) => {
+            let copy = dir.path().join("versus.db");
+            std::fs::copy(dir.path().join("bench.db"), &copy)?;
+            let wal = dir.path().join("bench.db-wal");
+            if wal.exists() {
+                std::fs::copy(wal, dir.path().join("versus.db-wal"))?;
+            }
+            let copy = format!("sqlite://{}", copy.display());
+            let mut cmd = Command::new(versus);
+            cmd.args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
+                .args(["--database-url", &copy])
+                .env("DYOPEN_LOG", "warn,dyopen::serve=info");
+            eprintln!("baseline: {} (--versus)", versus.display());
+            Server::spawn(cmd, "the versus build")?
+        }
+    };
     let rt = tokio::runtime::Runtime::new()?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -224,6 +244,13 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
             "warm pass: {warmed} of {} answered 302",
             codes.len()
         );
+        if s.versus.is_some() {
+            let warmed = rt.block_on(sequential_pass(&client, &bare.base, &codes, s.conns))?;
+            anyhow::ensure!(
+                warmed == codes.len(),
+                "versus warm pass: {warmed} answered 302"
+            );
+        }
         memory.insert("links".into(), json!(codes.len()));
         memory.insert("rss_mib_after_warm".into(), json!(dyopen.rss_mib()?));
         eprintln!(
@@ -344,7 +371,9 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
                 let from = used.load(Ordering::Relaxed);
                 let args = vec![seeded.city_file.display().to_string(), from.to_string()];
                 let run = load::wrk(&s.wrk, &url(target, path), script, s.conns, s.secs, &args)?;
-                if is_dyopen {
+                // Targets a dyopen build has bound are not offered again (each build has its
+                // own database; the bare baseline binds nothing).
+                if is_dyopen || s.versus.is_some() {
                     used.fetch_add(run.requests as usize + s.conns as usize, Ordering::Relaxed);
                     anyhow::ensure!(
                         used.load(Ordering::Relaxed) <= seeded.city_lines,
@@ -384,7 +413,7 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
     print(&rows, &latency, &memory, &checks);
     let report = json!({
         "settings": {"links": s.links, "rounds": s.rounds, "secs": s.secs, "conns": s.conns,
-            "latency_secs": s.latency_secs, "cores": std::thread::available_parallelism()?.get()},
+            "latency_secs": s.latency_secs, "versus": s.versus, "cores": std::thread::available_parallelism()?.get()},
         "rows": rows, "latency": latency, "memory": memory, "checks": checks,
     });
     if let Some(parent) = s.report.parent() {
@@ -413,7 +442,7 @@ fn print(
         "row", "baseline/s", "dyopen/s", "ratio", "target"
     );
     for r in rows {
-        let base = median(r.baseline.iter().map(|b| b.rps).collect());
+        let base = median(r.baseline.iter().map(WrkRun::success_rate).collect());
         println!(
             "{:<26} {:>12.0} {:>12.0} {:>7.2}x {:>7.2}x",
             r.name, base, r.dyopen_median_rate, r.median_ratio, r.target

@@ -279,7 +279,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The router wrapped in the request-level layers, outermost first: path normalisation (before
-/// routing), log ids, the emulator's journal and faults (emulator mode), the handler timeout.
+/// routing), log ids, the emulator's journal and faults (emulator mode), the redirect's fast path
+/// (cached links answered before routing, `links::fast_path`), the handler timeout.
 /// The emulator layer sits outside the handler timeout, so an injected `timeout` fault is not cut
 /// by it. Plain tower layers around the whole router: none boxes per route.
 pub fn app_service(
@@ -302,7 +303,8 @@ pub fn app_service(
         .then(|| axum::middleware::from_fn_with_state(state.clone(), emulator::middleware::layer));
     tower::ServiceBuilder::new()
         .map_request(normalize::normalize_request)
-        .layer(logid::LogIdLayer::new(state))
+        .layer(logid::LogIdLayer::new(state.clone()))
         .option_layer(emulator)
+        .layer(links::fast_path::FastPathLayer::new(state))
         .service(routed)
 }

@@ -230,6 +230,15 @@ impl LinkCache {
         self.entries.insert(link.code, entry);
     }
 
+    /// The cached link of `code`, if the cache holds it (no store, no metrics: the redirect's
+    /// fast path, which leaves everything else to [`LinkCache::resolve`]).
+    pub fn peek(&self, code: &LinkCode) -> Option<CachedLink> {
+        match self.entries.get(code) {
+            Some(Entry::Found(link)) => Some(link),
+            _ => None,
+        }
+    }
+
     /// The link of `code`: from memory when warm, else from `store` (then cached either way);
     /// hits and misses are counted in `metrics`.
     pub async fn resolve(

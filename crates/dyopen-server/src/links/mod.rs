@@ -1,8 +1,10 @@
 //! What makes generated links resolve: `GET /{code}` (302 to the host's scheme, a landing page
 //! for browsers, 410 after expiry, 404 when unknown), the in-memory link cache, the qps limiter
-//! (in process, or shared through Redis) and the visit counter with its background flusher.
+//! (in process, or shared through Redis) and the visit counter with its background flusher; the
+//! fast path answers cached redirects before routing.
 
 pub mod cache;
+pub mod fast_path;
 pub mod landing;
 pub mod limiter;
 pub mod redirect;

@@ -2,6 +2,7 @@
 //! or the landing page for browsers (`Accept: text/html`); an expired one 410, an unknown 404.
 //! Registered after every explicit route, which therefore win. Served from the cache.
 
+use super::cache::CachedLink;
 use super::landing;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -41,6 +42,41 @@ fn not_live(expired: bool, html: bool, what: &'static str) -> Response {
         header::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// The 302 to a live link's scheme URL.
+fn found(link: &CachedLink) -> Response {
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, link.location()),
+            (
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+/// The answer to `req` when it is a `GET` or `HEAD` of a link the cache holds, live, for a client
+/// that wants the redirect rather than the landing page — counted as [`resolve`] counts it (a
+/// cache hit, a visit). `None` leaves the request to the router, whose [`resolve`] answers
+/// every case. The redirect's fast path (`super::fast_path`) asks this before routing.
+pub(crate) fn answer_cached(state: &AppState, req: &Request) -> Option<Response> {
+    let method = req.method();
+    if (method != Method::GET && method != Method::HEAD) || wants_html(req.headers()) {
+        return None;
+    }
+    let code = LinkCode::parse(req.uri().path().strip_prefix('/')?)?;
+    let link = state.links.cache.peek(&code)?;
+    let now = state.clock.now();
+    if !dyopen_core::link::live_until(link.expires_at, now) {
+        return None;
+    }
+    state.metrics.link_cache_hits.increment(1);
+    state.links.visits.record(&code, now.shanghai_day());
+    Some(found(&link))
 }
 
 /// Resolves a link code (any other method or a path that is not a code's shape: 404).
@@ -92,15 +128,5 @@ pub async fn resolve(State(state): State<AppState>, req: Request) -> Response {
         )
             .into_response();
     }
-    (
-        StatusCode::FOUND,
-        [
-            (header::LOCATION, link.location()),
-            (
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-store"),
-            ),
-        ],
-    )
-        .into_response()
+    found(&link)
 }

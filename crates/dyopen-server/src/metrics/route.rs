@@ -87,6 +87,37 @@ impl Metrics {
     }
 }
 
+/// The series of one route template resolved ahead, for requests answered before routing
+/// (the redirect's fast path, `links::fast_path`): no lookup per request.
+pub(crate) struct RouteObserver {
+    metrics: Arc<Metrics>,
+    template: &'static str,
+    series: Arc<RouteSeries>,
+}
+
+impl RouteObserver {
+    /// The observer of `template` (as the router names it, e.g. `/{code}`).
+    pub(crate) fn new(metrics: Arc<Metrics>, template: &'static str) -> Self {
+        let series = metrics.route(template);
+        Self {
+            metrics,
+            template,
+            series,
+        }
+    }
+
+    /// Counts `response` to a `method` request that began at `started`.
+    pub(crate) fn observe(&self, method: &Method, response: &Response, started: Instant) {
+        self.metrics.observe(
+            self.template,
+            &self.series,
+            method_index(method),
+            outcome_index(response),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+}
+
 /// Routers mounted with `nest_service` (the admin API, a token-guarded emulator): the main
 /// router sets no `MatchedPath` for them, so their own layer ([`RouteMetricsLayer::nested`])
 /// measures them and the main router's leaves them alone.
