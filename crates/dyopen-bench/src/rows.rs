@@ -36,6 +36,7 @@ struct Row {
     ratios: Vec<f64>,
     median_ratio: f64,
     dyopen_median_rate: f64,
+    baseline_median_rate: f64,
 }
 
 /// One latency row: both servers at the same fixed rate.
@@ -130,6 +131,15 @@ fn alternate(
     mut run: impl FnMut(bool, usize) -> anyhow::Result<WrkRun>,
 ) -> anyhow::Result<Row> {
     let rounds = s.rounds;
+    // The bare baseline answers every request the same way, all of them counted (its fixed
+    // JSON is no success to the scripts' checks); a `--versus` build is counted like dyopen.
+    let baseline_rate = |b: &WrkRun| {
+        if s.versus.is_some() {
+            b.success_rate()
+        } else {
+            b.rps
+        }
+    };
     let (mut baseline, mut dyopen, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let mut run = |is_dyopen: bool, round: usize| {
         if is_dyopen && round + 1 == rounds {
@@ -146,12 +156,10 @@ fn alternate(
             let d = run(true, round)?;
             (run(false, round)?, d)
         };
-        // The bare baseline answers every request the same way (all of them count); a
-        // `--versus` build is counted like dyopen.
-        let ratio = d.success_rate() / b.success_rate().max(1.0);
+        let ratio = d.success_rate() / baseline_rate(&b).max(1.0);
         eprintln!(
             "  {name} round {round}: baseline {:>9.0}/s  dyopen {:>9.0}/s  ratio {ratio:.2}",
-            b.success_rate(),
+            baseline_rate(&b),
             d.success_rate()
         );
         baseline.push(b);
@@ -159,6 +167,7 @@ fn alternate(
         ratios.push(ratio);
     }
     let dyopen_median_rate = median(dyopen.iter().map(WrkRun::success_rate).collect());
+    let baseline_median_rate = median(baseline.iter().map(baseline_rate).collect());
     Ok(Row {
         name,
         target,
@@ -167,6 +176,7 @@ fn alternate(
         dyopen,
         ratios,
         dyopen_median_rate,
+        baseline_median_rate,
     })
 }
 
@@ -442,10 +452,9 @@ fn print(
         "row", "baseline/s", "dyopen/s", "ratio", "target"
     );
     for r in rows {
-        let base = median(r.baseline.iter().map(WrkRun::success_rate).collect());
         println!(
             "{:<26} {:>12.0} {:>12.0} {:>7.2}x {:>7.2}x",
-            r.name, base, r.dyopen_median_rate, r.median_ratio, r.target
+            r.name, r.baseline_median_rate, r.dyopen_median_rate, r.median_ratio, r.target
         );
     }
     println!(
