@@ -208,6 +208,36 @@ async fn seed_creates_links_that_redirect_and_reset_forgets_them() {
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("snssdk1128://microapp?"), "{location}");
+    // Now cached, the link is answered by the fast path (before routing), which stays inside
+    // the emulator's layer: its faults apply and its journal records every answer.
+    let path = format!("/{}", url.rsplit('/').next().unwrap());
+    let (status, v) = emu(
+        &app,
+        reqwest::Method::POST,
+        "/faults",
+        Some(json!({"path": path, "err_kind": "http_500", "count": 1})),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let statuses = [
+        app.http.get(&url).send().await.unwrap().status(),
+        app.http.get(&url).send().await.unwrap().status(),
+    ];
+    assert_eq!(statuses, [500, 302]);
+    let (_, page) = emu(
+        &app,
+        reqwest::Method::GET,
+        &format!("/journal?path={path}"),
+        None,
+    )
+    .await;
+    let journaled: Vec<&Value> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["status"])
+        .collect();
+    assert_eq!(journaled, [302, 500, 302], "{page}");
     emu(&app, reqwest::Method::POST, "/reset", None).await;
     assert_eq!(
         app.http.get(&url).send().await.unwrap().status(),
