@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
                 return;
             };
             if let Some(code) = req.url_link.as_deref().and_then(LinkCode::from_url_link) {
-                assert_eq!(LinkCode::parse(code.as_str()), Some(code.clone()));
+                assert_eq!(LinkCode::parse(code.as_str()), Some(code));
             }
         }
         _ => {

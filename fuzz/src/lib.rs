@@ -3,7 +3,7 @@
 //! against.
 
 use dyopen_core::app::{App, AppId, AppStatus, PublishedPages};
-use dyopen_core::clock::Timestamp;
+use dyopen_core::clock::{Seconds, Timestamp};
 use dyopen_core::task::{Task, TaskDetails, TaskStatus, TaskType};
 use serde::de::DeserializeOwned;
 
@@ -32,7 +32,7 @@ pub fn app() -> App {
         qps_limit: 100,
         daily_link_quota: 1000,
         status: AppStatus::Active,
-        created_at: NOW.secs(),
+        created_at: NOW.unix_secs(),
     }
 }
 
@@ -45,10 +45,10 @@ pub fn task(task_id: i64, task_type: TaskType) -> Task {
         task_type,
         status: TaskStatus::Running,
         start_page: "pages/index/index".into(),
-        task_start_time: NOW.secs(),
-        task_end_time: NOW.secs() + 86_400,
-        created_at: NOW.secs(),
-        updated_at: NOW.secs(),
+        task_start_time: NOW.unix_secs(),
+        task_end_time: NOW.unix_secs().saturating_add(Seconds::days(1)),
+        created_at: NOW.unix_secs(),
+        updated_at: NOW.unix_secs(),
         details: TaskDetails::default(),
     }
 }
