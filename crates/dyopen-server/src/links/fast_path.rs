@@ -86,8 +86,9 @@ where
 mod tests {
     use dyopen_core::link::LinkCode;
 
-    /// The explicit routes a 7-character path could name: none may parse as a code, or the fast
-    /// path would answer in their place (the denylist keeps codes from spelling them).
+    /// The first path segment of every explicit route (`startup::router` and the routers it
+    /// merges): none may parse as a code, or the fast path would answer in the route's place.
+    /// `healthz`, `metrics` and `console` have a code's shape; the denylist refuses them.
     #[test]
     fn no_explicit_route_is_a_code() {
         for path in [
@@ -95,10 +96,12 @@ mod tests {
             "readyz",
             "metrics",
             "console",
-            "openapi",
-            "favicon",
-            "_emulator",
+            "openapi.json",
             "admin",
+            "_emulator",
+            "api",
+            "oauth",
+            "",
         ] {
             assert!(LinkCode::parse(path).is_none(), "{path}");
         }
