@@ -4,6 +4,7 @@
 mod common;
 
 use common::{admin_create_app, http, start, token, ADMIN};
+use dyopen_testkit::process::GENEROUS;
 use serde_json::{json, Value};
 use std::process::Command;
 
@@ -164,4 +165,58 @@ fn seed_file_loads_on_start_and_on_every_reset() {
     assert_eq!(list[0]["region_id"], "440300");
     server.child.kill().ok();
     server.child.wait().ok();
+}
+
+/// The access log: a line per answered request, named by the log id its answer carries in
+/// `X-Tt-Logid`, with method, path, status and duration — at `info` for writes and errors, at
+/// `debug` for a successful `GET` (so the default level leaves redirects and reads out).
+#[test]
+fn the_access_log_names_each_request_by_its_log_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = start(&dir.path().join("log.db"), &[]);
+    let log_id = |res: &reqwest::blocking::Response| {
+        res.headers()["x-tt-logid"]
+            .to_str()
+            .expect("ascii")
+            .to_owned()
+    };
+    // Answered (and so logged, if at all) before the POST below is sent.
+    let read = http()
+        .get(format!("{}/healthz", server.base_url))
+        .send()
+        .expect("get");
+    assert_eq!(read.status(), 200);
+    let quiet = log_id(&read);
+    let write = http()
+        .post(format!("{}/no/such/route", server.base_url))
+        .send()
+        .expect("post");
+    assert_eq!(write.status(), 404);
+    let logged = log_id(&write);
+    let deadline = std::time::Instant::now() + GENEROUS;
+    let line = loop {
+        if let Some(line) = server.printed().lines().find(|l| l.contains(&logged)) {
+            break line.to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no log line for {logged}: {}",
+            server.printed()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    for part in [
+        " INFO ",
+        "method=POST",
+        "path=/no/such/route",
+        "status=404",
+        "micros=",
+    ] {
+        assert!(line.contains(part), "{part} missing: {line}");
+    }
+    assert!(
+        !server.printed().contains(&quiet),
+        "a successful GET is logged at debug only: {}",
+        server.printed()
+    );
 }

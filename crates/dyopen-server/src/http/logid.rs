@@ -4,8 +4,9 @@
 
 use crate::state::AppState;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::response::Response;
+use pin_project_lite::pin_project;
 use rand::Rng;
 use std::convert::Infallible;
 use std::future::Future;
@@ -13,6 +14,7 @@ use std::net::IpAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
+use tokio::task::futures::TaskLocalFuture;
 
 tokio::task_local! {
     static CURRENT: LogIdBuf;
@@ -99,7 +101,8 @@ fn hex_bytes(b: &[u8]) -> String {
 
 /// Layer that assigns the log id, runs the request inside its scope, sets `X-Tt-Logid` and logs
 /// one structured line per request. A hand-written tower layer rather than `from_fn`, which boxes
-/// the inner service on every request (this runs on the redirect hot path).
+/// the inner service on every request, and its future is not boxed either (this runs on the
+/// redirect hot path).
 #[derive(Clone)]
 pub struct LogIdLayer {
     state: AppState,
@@ -131,12 +134,11 @@ pub struct LogIdService<S> {
 
 impl<S> tower::Service<Request> for LogIdService<S>
 where
-    S: tower::Service<Request, Response = Response, Error = Infallible> + Send + 'static,
-    S::Future: Send + 'static,
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = LogIdFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
@@ -145,23 +147,71 @@ where
     fn call(&mut self, req: Request) -> Self::Future {
         let log_id = LogId::fresh(self.state.clock.now().millis(), &self.state.instance_hex);
         let (method, uri) = (req.method().clone(), req.uri().clone());
-        let started = Instant::now();
-        let future = CURRENT.scope(log_id, self.inner.call(req));
-        Box::pin(async move {
-            let Ok(mut response) = future.await;
-            if let Ok(v) = HeaderValue::from_bytes(&log_id.0) {
-                response.headers_mut().insert("x-tt-logid", v);
-            }
-            let status = response.status().as_u16();
-            let micros = started.elapsed().as_micros() as u64;
-            let path = uri.path();
-            if method == Method::GET && status < 400 {
-                tracing::debug!(log_id = %log_id, %method, %path, status, micros, "request");
-            } else {
-                tracing::info!(log_id = %log_id, %method, %path, status, micros, "request");
-            }
-            Ok(response)
-        })
+        LogIdFuture {
+            inner: CURRENT.scope(log_id, self.inner.call(req)),
+            line: Some(Line {
+                log_id,
+                method,
+                uri,
+                started: Instant::now(),
+            }),
+        }
+    }
+}
+
+/// What the request's log line says besides its answer.
+struct Line {
+    log_id: LogIdBuf,
+    method: Method,
+    uri: Uri,
+    started: Instant,
+}
+
+pin_project! {
+    /// The future of [`LogIdService`]: the inner one in the log id's scope, then the header and
+    /// the log line (no box: every request, redirects included, passes through it).
+    pub struct LogIdFuture<F> {
+        #[pin]
+        inner: TaskLocalFuture<LogIdBuf, F>,
+        line: Option<Line>,
+    }
+}
+
+impl<F> Future for LogIdFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Poll::Ready(Ok(mut response)) = this.inner.poll(cx) else {
+            return Poll::Pending;
+        };
+        let Some(Line {
+            log_id,
+            method,
+            uri,
+            started,
+        }) = this.line.take()
+        else {
+            return Poll::Ready(Ok(response));
+        };
+        if let Ok(v) = HeaderValue::from_bytes(&log_id.0) {
+            response.headers_mut().insert("x-tt-logid", v);
+        }
+        let status = response.status().as_u16();
+        let path = uri.path();
+        // The elapsed time is read only when the line is written (field values are evaluated
+        // only for enabled events).
+        if method == Method::GET && status < 400 {
+            tracing::debug!(log_id = %log_id, %method, %path, status,
+                micros = started.elapsed().as_micros() as u64, "request");
+        } else {
+            tracing::info!(log_id = %log_id, %method, %path, status,
+                micros = started.elapsed().as_micros() as u64, "request");
+        }
+        Poll::Ready(Ok(response))
     }
 }
 
