@@ -2,7 +2,7 @@
 //! PostgreSQL. A commit whose outcome is really unknown is made over HTTP by the server tests
 //! (`commit_cut.rs`, a TCP proxy that drops COMMIT's answer); here: the receipt that decides.
 
-use super::writer::{settle, write_batch, Attempt, Outcome};
+use super::writer::{settle, write_batch, write_batch_coded, Attempt, Outcome};
 use super::*;
 use crate::{Backend, SqlStore, StoreOptions};
 use dyopen_core::app::{App, AppStatus, PublishedPages};
@@ -115,6 +115,45 @@ async fn a_committed_batch_run_again_under_its_receipt_writes_nothing_more() {
             (3, 3),
             "no second link, no second count"
         );
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_link_whose_code_clashes_is_stored_under_a_fresh_code() {
+    for db in backends().await {
+        let appid = app(&db.store).await;
+        let links: Vec<NewLink> = (0..2).map(|_| new_link(&appid)).collect();
+        let jobs: Vec<(&NewLink, i64, i64)> = links.iter().map(|l| (l, 0, 500_000)).collect();
+        let taken = LinkCode::generate();
+        let Outcome::Committed(first) =
+            write_batch_coded(&db.store.writer, &jobs[..1], &[taken], &receipts::new_id()).await
+        else {
+            panic!("first batch commits")
+        };
+        assert_eq!(first[0].as_ref().expect("stored").code, taken);
+        // The second batch's first link is offered the same code.
+        let fresh = LinkCode::generate();
+        let Outcome::Committed(second) = write_batch_coded(
+            &db.store.writer,
+            &jobs,
+            &[taken, fresh],
+            &receipts::new_id(),
+        )
+        .await
+        else {
+            panic!("second batch commits")
+        };
+        let moved = second[0].as_ref().expect("stored").code;
+        assert_ne!(moved, taken, "a clash gets another code");
+        assert_eq!(second[1].as_ref().expect("stored").code, fresh);
+        for code in [taken, moved, fresh] {
+            assert!(
+                db.store.get_link(&code).await.expect("get").is_some(),
+                "{code:?}"
+            );
+        }
+        assert_eq!(count(&db.store, &appid).await, (3, 3));
         db.close().await;
     }
 }

@@ -218,7 +218,16 @@ pub(crate) async fn write_batch(
     jobs: &[(&NewLink, i64, i64)],
     receipt: &str,
 ) -> Outcome {
-    let codes = fresh_codes(jobs.len());
+    write_batch_coded(writer, jobs, &fresh_codes(jobs.len()), receipt).await
+}
+
+/// [`write_batch`] with the codes to try first, one per job (tests give clashing ones).
+pub(crate) async fn write_batch_coded(
+    writer: &Writer,
+    jobs: &[(&NewLink, i64, i64)],
+    codes: &[LinkCode],
+    receipt: &str,
+) -> Outcome {
     let mut settle = Settle::new();
     for attempt in 0..BATCH_ATTEMPTS {
         if attempt > 0 {
@@ -226,8 +235,8 @@ pub(crate) async fn write_batch(
         }
         let retry = attempt > 0;
         let tried = match writer.backend() {
-            Backend::Sqlite => sqlite::attempt_batch(writer, jobs, &codes, receipt).await,
-            Backend::Postgres => attempt_batch(writer, jobs, &codes, receipt, retry).await,
+            Backend::Sqlite => sqlite::attempt_batch(writer, jobs, codes, receipt).await,
+            Backend::Postgres => attempt_batch(writer, jobs, codes, receipt, retry).await,
         };
         if let Some(outcome) = settle.after(tried) {
             return outcome;
@@ -420,7 +429,8 @@ async fn insert_many(
 
 /// Inserts `link` under a fresh code, retrying on a code clash.
 async fn insert_one(tx: &mut crate::WriteTx, link: &NewLink) -> Result<Link, Error> {
-    let sql = insert_one_sql();
+    // The batch insert of one row: nothing (no row affected) on a code clash.
+    let sql = insert_sql(Backend::Postgres, 1);
     for _ in 0..CODE_ATTEMPTS {
         let code = LinkCode::generate();
         let done = sqlx::query(sql)
@@ -438,16 +448,4 @@ async fn insert_one(tx: &mut crate::WriteTx, link: &NewLink) -> Result<Link, Err
         }
     }
     Err(Error::Conflict("no free link code after retries".into()))
-}
-
-/// The insert of one link (`$1`… in `LINK_COLUMNS` order), nothing on a code clash.
-fn insert_one_sql() -> &'static str {
-    use std::sync::LazyLock;
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "INSERT INTO links ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (code) DO NOTHING",
-            super::LINK_COLUMNS
-        )
-    });
-    &SQL
 }

@@ -6,8 +6,7 @@
 
 use super::batch::{groups, stored, Answers};
 use super::{
-    insert_one_sql, insert_sql, receipts, Attempt, Results, CODE_ATTEMPTS, READ_COUNT,
-    ROWS_PER_INSERT, WRITE_COUNT,
+    insert_sql, receipts, Attempt, Results, CODE_ATTEMPTS, READ_COUNT, ROWS_PER_INSERT, WRITE_COUNT,
 };
 use crate::sqlite::{app_exists, numbered};
 use crate::writer::{SyncRun, Writer};
@@ -146,10 +145,11 @@ fn insert_many(tx: &Transaction<'_>, rows: &[(&NewLink, LinkCode)]) -> Result<Ve
 
 /// [`super::insert_one`] on the synchronous connection.
 fn insert_one(tx: &Transaction<'_>, link: &NewLink) -> Result<Link, Error> {
-    let mut stmt = tx.prepare_cached(&numbered(insert_one_sql()))?;
+    // The batch insert of one row: it returns the code unless the code clashed.
+    let mut stmt = tx.prepare_cached(insert_sql(Backend::Sqlite, 1))?;
     for _ in 0..CODE_ATTEMPTS {
         let code = LinkCode::generate();
-        let inserted = stmt.execute(params![
+        let inserted = stmt.exists(params![
             code.as_str(),
             link.appid.as_str(),
             link.host.as_str(),
@@ -158,7 +158,7 @@ fn insert_one(tx: &Transaction<'_>, link: &NewLink) -> Result<Link, Error> {
             link.created_at.get(),
             link.expires_at.get(),
         ])?;
-        if inserted == 1 {
+        if inserted {
             return Ok(stored(code, link));
         }
     }
