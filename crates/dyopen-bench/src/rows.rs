@@ -180,6 +180,15 @@ fn alternate(
     })
 }
 
+/// `BIN serve` on `db` with default flags, logging only warnings and its start-up lines.
+fn serve(bin: impl AsRef<std::ffi::OsStr>, db: &str) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
+        .args(["--database-url", db])
+        .env("DYOPEN_LOG", "warn,dyopen::serve=info");
+    cmd
+}
+
 /// Runs the benchmark and writes the report.
 pub fn run(s: &Settings) -> anyhow::Result<()> {
     check_tools(s)?;
@@ -204,11 +213,7 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
     eprintln!("seeding {db} …");
     let seeded = seed::seed(&db, dir.path(), sizes)?;
 
-    let mut cmd = Command::new(&s.dyopen);
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
-        .args(["--database-url", &db])
-        .env("DYOPEN_LOG", "warn,dyopen::serve=info");
-    let dyopen = Server::spawn(cmd, "dyopen")?;
+    let dyopen = Server::spawn(serve(&s.dyopen, &db), "dyopen")?;
     let bare = match &s.versus {
         None => {
             let mut cmd = Command::new(std::env::current_exe()?);
@@ -223,12 +228,8 @@ pub fn run(s: &Settings) -> anyhow::Result<()> {
                 std::fs::copy(wal, dir.path().join("versus.db-wal"))?;
             }
             let copy = format!("sqlite://{}", copy.display());
-            let mut cmd = Command::new(versus);
-            cmd.args(["serve", "--listen", "127.0.0.1:0", "--admin-token", ADMIN])
-                .args(["--database-url", &copy])
-                .env("DYOPEN_LOG", "warn,dyopen::serve=info");
             eprintln!("baseline: {} (--versus)", versus.display());
-            Server::spawn(cmd, "the versus build")?
+            Server::spawn(serve(versus, &copy), "the versus build")?
         }
     };
     let rt = tokio::runtime::Runtime::new()?;
